@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+api_v1 = [
+    path("", include("incubator.api.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("incubator.urls")),
+]
+
+handler400 = "incubator.views.bad_request"
+handler403 = "incubator.views.permission_denied"
+handler404 = "incubator.views.page_not_found"
+handler500 = "incubator.views.server_error"
