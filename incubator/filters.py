@@ -1,11 +1,56 @@
+"""Filter sets, and the strict base every app's filter sets inherit."""
+
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as drf_filters
 
 from .models import Site
 
 
-class SiteFilter(django_filters.FilterSet):
+class StrictBooleanField(forms.Field):
+    """Absent means no filter; present, it must say true or false."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["required"] = False
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        return
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        text = str(value).lower()
+        if text in {"true", "1"}:
+            return True
+        if text in {"false", "0"}:
+            return False
+        raise ValidationError(_("Enter true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """`true`/`false` (or 1/0); anything else is a 400, not silently no filter."""
+
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+class FilterSet(drf_filters.FilterSet):
+    FILTER_DEFAULTS = {
+        **drf_filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+        models.NullBooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+
+class SiteFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
 
     class Meta:

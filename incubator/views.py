@@ -132,6 +132,14 @@ def _error(request: HttpRequest, status: int, code: str, message: str, template:
     return render(request, template, {"status": status, "message": message}, status=status)
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """Too many failed sign-ins (django-axes): JSON for the API, a page for the portal."""
+    message = _("Too many failed sign-ins. Try again later.")
+    if _wants_json(request):
+        return JsonResponse({"code": "locked_out", "detail": message}, status=429)
+    return render(request, "incubator/locked_out.html", status=429)
+
+
 def bad_request(request, exception=None):
     return _error(request, 400, "bad_request", _("The request could not be understood."), "400.html")
 

@@ -1,20 +1,36 @@
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from incubator.choices import Language
 from incubator.models import Site, User
 
+from .fields import StrictCharField, StrictEmailField, StrictSlugField, StrictURLField
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The base of every model serializer: text fields refuse numbers and other non-text."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.EmailField: StrictEmailField,
+        models.SlugField: StrictSlugField,
+        models.URLField: StrictURLField,
+    }
+
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField(label=_("E-mail address"))
-    password = serializers.CharField(label=_("Password"), trim_whitespace=False, style={"input_type": "password"}, max_length=256)
+    email = StrictEmailField(label=_("E-mail address"))
+    password = StrictCharField(label=_("Password"), trim_whitespace=False, style={"input_type": "password"}, max_length=256)
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     roles = serializers.SerializerMethodField()
     staff_sites = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     language = serializers.ChoiceField(choices=Language.choices)
@@ -28,7 +44,7 @@ class MeSerializer(serializers.ModelSerializer):
         return sorted(group.name for group in user.groups.all())
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ModelSerializer):
     class Meta:
         model = Site
         fields = ["id", "name", "name_en", "code", "kind", "address", "total_area_m2", "opened_on", "is_active"]

@@ -2,7 +2,7 @@ from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status, viewsets
+from rest_framework import exceptions, generics, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -19,11 +19,6 @@ from .serializers import MeSerializer, SiteSerializer, TokenRequestSerializer, T
 class LockedOut(ServiceError):
     code = "locked_out"
     status = 429
-
-
-class InvalidCredentials(ServiceError):
-    code = "invalid_credentials"
-    status = 400
 
 
 class AuthTokenApi(APIView):
@@ -53,7 +48,9 @@ class AuthTokenApi(APIView):
         if getattr(request._request, "axes_locked_out", False):
             raise LockedOut(_("Too many failed sign-ins. Try again later."))
         if user is None or not user.is_active:
-            raise InvalidCredentials(_("The e-mail address or the password is not correct."))
+            raise exceptions.AuthenticationFailed(
+                _("The e-mail address or the password is not correct."), code="invalid_credentials"
+            )
         token = services.api_token_obtain(user=user)
         return Response({"token": token.key})
 
