@@ -4,16 +4,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 MANAGE := $(BIN)/python manage.py
 # The embedded mode: a per-installation secret, plain HTTP on localhost.
 EMBEDDED_ENV = SECRET_KEY="$$(cat var/secret_key)" HTTPS=false
 
 .PHONY: run test install messages compilemessages lint bench clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

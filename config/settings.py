@@ -24,13 +24,13 @@ DEBUG = env.bool("DEBUG", default=False)
 # installation in var/secret_key and passes it in the environment.
 INSECURE_DEFAULT_SECRET_KEYS = {"", "change-me", "django-insecure-development-key"}
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not DEBUG and (SECRET_KEY in INSECURE_DEFAULT_SECRET_KEYS or len(SECRET_KEY) < 32):
+if not DEBUG and (SECRET_KEY in INSECURE_DEFAULT_SECRET_KEYS or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
-        "SECRET_KEY is missing, a placeholder or shorter than 32 characters. "
+        "SECRET_KEY is missing, a placeholder or shorter than 50 characters. "
         "Set a long random SECRET_KEY in the environment (or DEBUG=true for development)."
     )
 if not SECRET_KEY:
-    SECRET_KEY = "django-insecure-development-key"
+    SECRET_KEY = "django-insecure-development-key"  # noqa: S105  (DEBUG only)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -291,12 +291,13 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

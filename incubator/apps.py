@@ -9,13 +9,11 @@ class IncubatorConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
-
-        from . import permissions
-        from .registry import NavItem, NotificationKind, Panel, PeriodicJob, registry
-
         from django.db.models.signals import post_migrate
 
+        from . import permissions
         from .choices import Role
+        from .registry import NavItem, NotificationKind, Panel, PeriodicJob, registry
 
         post_migrate.connect(_install_defaults, dispatch_uid="incubator.install_defaults")
         registry.register_role_permissions(

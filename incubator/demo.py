@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from . import services
 from .choices import Language, Role, SiteKind
 from .models import Site, User
-from . import services
 
 NMEC = {
     "code": "nmec",
@@ -31,8 +31,20 @@ SECOND_SITE = {
 }
 
 ACCOUNTS = [
-    {"email": "admin@demo.local", "full_name": "系统管理员", "superuser": True, "roles": (), "language": Language.ZH_HANS},
-    {"email": "staff@demo.local", "full_name": "王晓楠", "roles": (Role.CENTRE_STAFF,), "sites": ("nmec",), "language": Language.ZH_HANS},
+    {
+        "email": "admin@demo.local",
+        "full_name": "系统管理员",
+        "superuser": True,
+        "roles": (),
+        "language": Language.ZH_HANS,
+    },
+    {
+        "email": "staff@demo.local",
+        "full_name": "王晓楠",
+        "roles": (Role.CENTRE_STAFF,),
+        "sites": ("nmec",),
+        "language": Language.ZH_HANS,
+    },
     {"email": "district@demo.local", "full_name": "刘建国", "roles": (Role.DISTRICT,), "language": Language.ZH_HANS},
     {"email": "maker-a@demo.local", "full_name": "张伟", "roles": (), "language": Language.ZH_HANS},
     {"email": "maker-b@demo.local", "full_name": "Emily Chen", "roles": (), "language": Language.EN},

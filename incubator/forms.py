@@ -26,9 +26,13 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     """Queues the reset link in the outbox instead of sending it inline, so that it goes
     out in the user's language and survives a mail server that is briefly away."""
 
-    email = forms.EmailField(label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
-    def save(self, domain_override=None, use_https=False, token_generator=default_token_generator, request=None, **kwargs):
+    def save(
+        self, domain_override=None, use_https=False, token_generator=default_token_generator, request=None, **kwargs
+    ):
         email = self.cleaned_data["email"]
         for user in self.get_users(email):
             token = token_generator.make_token(user)

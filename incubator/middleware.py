@@ -15,10 +15,14 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language in self.languages:
-            if user.language != request.LANGUAGE_CODE:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.language in self.languages
+            and user.language != request.LANGUAGE_CODE
+        ):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

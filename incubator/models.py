@@ -21,9 +21,7 @@ class Site(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=SiteKind.choices, default=SiteKind.INCUBATOR)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    total_area_m2 = models.DecimalField(
-        _("total area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
+    total_area_m2 = models.DecimalField(_("total area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True)
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -97,9 +95,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("For centre staff: the sites they work for. Empty means every site."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    is_staff = models.BooleanField(
-        _("admin access"), default=False, help_text=_("Can sign in to the administration.")
-    )
+    is_staff = models.BooleanField(_("admin access"), default=False, help_text=_("Can sign in to the administration."))
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

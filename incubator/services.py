@@ -257,13 +257,10 @@ def notifications_dispatch(*, limit: int = 200) -> DispatchResult:
     for pk in due_ids:
         token = uuid.uuid4()
         claim_time = timezone.now()
-        claimed = (
-            Notification.objects.filter(_claimable(claim_time), pk=pk)
-            .update(
-                claim_token=token,
-                claimed_until=claim_time + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
-                attempts=F("attempts") + 1,
-            )
+        claimed = Notification.objects.filter(_claimable(claim_time), pk=pk).update(
+            claim_token=token,
+            claimed_until=claim_time + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
+            attempts=F("attempts") + 1,
         )
         if not claimed:
             result.skipped += 1

@@ -71,7 +71,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
     if not form.is_valid():
-        return HttpResponse(_("Choose one of the offered languages."), status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("Choose one of the offered languages."), status=400, content_type="text/plain; charset=utf-8"
+        )
     language = form.cleaned_data["language"]
     if request.user.is_authenticated:
         services.user_set_language(user=request.user, language=language)
@@ -149,7 +151,9 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, "not_found", _("The page you asked for does not exist, or is not yours to see."), "404.html")
+    return _error(
+        request, 404, "not_found", _("The page you asked for does not exist, or is not yours to see."), "404.html"
+    )
 
 
 def server_error(request):

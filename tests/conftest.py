@@ -144,3 +144,25 @@ def assert_constant_queries():
 
 
 __all__ = ["PASSWORD", "PERSONAS", "count_queries"]
+
+
+# --- CI: a skipped test is a failed test -------------------------------------------------
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With FAIL_ON_SKIP=1 (CI sets it) nothing may be skipped: a test that needs
+    PostgreSQL, Redis or Chromium must run where CI provides them."""
+    import os
+
+    if os.environ.get("FAIL_ON_SKIP") == "1" and _skipped and exitstatus == 0:
+        session.exitstatus = 1
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(f"FAIL_ON_SKIP: {len(_skipped)} test(s) skipped: {_skipped[:10]}", red=True)

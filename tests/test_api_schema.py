@@ -3,10 +3,9 @@ response matches the schema (status codes, content types, bodies)."""
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
-
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
 
 from config.wsgi import application
 from incubator import services

@@ -29,12 +29,31 @@ def test_catalogue_matches_the_source(tmp_path):
     ignore = shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", "tests", "bench", "node_modules")
     shutil.copytree(ROOT, work, ignore=ignore)
     result = subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--add-location=file",
-         "--ignore=.venv", "--ignore=var", "--ignore=tests", "--ignore=bench"],
-        cwd=work, capture_output=True, text=True, timeout=300,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings",
-             "SECRET_KEY": "catalogue-check-" + "x" * 40, "HTTPS": "false", "VAR_DIR": str(tmp_path / "var"),
-             "PYTHONPATH": str(work)},
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-obsolete",
+            "--add-location=file",
+            "--ignore=.venv",
+            "--ignore=var",
+            "--ignore=tests",
+            "--ignore=bench",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": "catalogue-check-" + "x" * 40,
+            "HTTPS": "false",
+            "VAR_DIR": str(tmp_path / "var"),
+            "PYTHONPATH": str(work),
+        },
     )
     assert result.returncode == 0, result.stderr
     fresh = {e.msgid for e in polib.pofile(str(work / "locale/zh_Hans/LC_MESSAGES/django.po"))}

@@ -10,7 +10,7 @@ makers unless `maker_a` or `maker_b` is given.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest

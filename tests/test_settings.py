@@ -45,3 +45,16 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 def test_debug_mode_starts_without_a_secret(tmp_path):
     result = run_manage("check", DEBUG="true", VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_runs_on_the_database_the_environment_names():
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    assert connection.vendor == expected
+    if expected == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"

@@ -65,7 +65,9 @@ def api_exception_handler(exc, context):
         response.data = {
             "code": "validation_error",
             "detail": _("The request has invalid fields."),
-            "fields": _field_messages(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": _field_messages(exc.detail)},
+            "fields": _field_messages(exc.detail)
+            if isinstance(exc.detail, dict)
+            else {"non_field_errors": _field_messages(exc.detail)},
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response

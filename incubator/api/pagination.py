@@ -21,7 +21,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 raise ValueError
         except ValueError:
             raise ValidationError(
-                {self.page_size_query_param: [_("Enter a whole number from 1 to %(max)s.") % {"max": self.max_page_size}]}
+                {
+                    self.page_size_query_param: [
+                        _("Enter a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
             ) from None
         return size
 

@@ -23,7 +23,9 @@ class ModelSerializer(serializers.ModelSerializer):
 
 class TokenRequestSerializer(serializers.Serializer):
     email = StrictEmailField(label=_("E-mail address"))
-    password = StrictCharField(label=_("Password"), trim_whitespace=False, style={"input_type": "password"}, max_length=256)
+    password = StrictCharField(
+        label=_("Password"), trim_whitespace=False, style={"input_type": "password"}, max_length=256
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -88,7 +88,9 @@ class TestMe:
 class TestSites:
     url = "/api/v1/sites/"
 
-    def test_list_is_paginated_filterable_and_constant_in_queries(self, api_client_for, maker_a, assert_constant_queries):
+    def test_list_is_paginated_filterable_and_constant_in_queries(
+        self, api_client_for, maker_a, assert_constant_queries
+    ):
         client = api_client_for(maker_a)
         SiteFactory(code="maker-space", kind="maker_space")
         SiteFactory(code="closed", is_active=False)

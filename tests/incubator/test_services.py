@@ -112,7 +112,9 @@ class TestNotifications:
 
     def test_enqueue_twice_gives_one_message(self):
         user = UserFactory()
-        first, created = services.notification_enqueue(recipient=user, kind=RESET, dedupe_key="k", context=reset_context())
+        first, created = services.notification_enqueue(
+            recipient=user, kind=RESET, dedupe_key="k", context=reset_context()
+        )
         second, created_again = services.notification_enqueue(
             recipient=user, kind=RESET, dedupe_key="k", context=reset_context()
         )

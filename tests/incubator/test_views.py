@@ -25,7 +25,9 @@ class TestLogin:
         assert "The e-mail address or the password is not correct." in response.content.decode()
 
     def test_malformed_login_is_a_form_error_not_a_crash(self, client):
-        response = client.post(reverse("login"), {"username": "not-an-email", "password": ""}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            reverse("login"), {"username": "not-an-email", "password": ""}, HTTP_ACCEPT_LANGUAGE="en"
+        )
         assert response.status_code == 200
         assert "Enter a valid email address." in response.content.decode()
 
@@ -105,7 +107,9 @@ def test_password_reset_sends_a_working_link_in_the_users_language(client, djang
     path = re.search(r"https?://[^/]+(/password-reset/[^\s]+/)", body).group(1)
     form_page = client.get(path, follow=True)
     assert form_page.context["validlink"]
-    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": "n3w-Passw0rd!x", "new_password2": "n3w-Passw0rd!x"})
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "n3w-Passw0rd!x", "new_password2": "n3w-Passw0rd!x"}
+    )
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("n3w-Passw0rd!x")

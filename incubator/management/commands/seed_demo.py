@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if quiet:
             return
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s)" % password))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {password})"))
         for spec in ACCOUNTS:
             role = "superuser" if spec.get("superuser") else (", ".join(spec["roles"]) or "maker")
             self.stdout.write(f"  {spec['email']:<24} {role}")

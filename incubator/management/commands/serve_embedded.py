@@ -27,20 +27,29 @@ class Command(BaseCommand):
         web = [
             os.path.join(bin_dir, "gunicorn"),
             "config.wsgi:application",
-            "--bind", f"{host}:{port}",
-            "--workers", str(web_workers),
-            "--threads", "4",
-            "--access-logfile", "-",
-            "--graceful-timeout", "5",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(web_workers),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
         ]
         worker = [
             os.path.join(bin_dir, "celery"),
-            "-A", "config",
+            "-A",
+            "config",
             "worker",
             "--beat",
-            "--loglevel", "INFO",
-            "--concurrency", "2",
-            "--schedule", str(settings.VAR_DIR / "celerybeat-schedule"),
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--schedule",
+            str(settings.VAR_DIR / "celerybeat-schedule"),
         ]
         self.stdout.write(self.style.SUCCESS(f"Incubator is serving on http://{host}:{port}/  (Ctrl-C stops it)"))
         processes = [subprocess.Popen(cmd, start_new_session=True) for cmd in (web, worker)]
