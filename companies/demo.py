@@ -4,7 +4,7 @@ awards, maker A and maker B owning one each, and applications in every state."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -112,8 +112,9 @@ def seed_companies(*, users: dict[str, User], stdout=None) -> None:
             by=admin,
             name_en=name_en,
             credit_code=_credit_code(rng),
-            legal_form=LegalForm.INDIVIDUAL if "工作室" in name else (
-                LegalForm.JOINT_STOCK if "股份" in name else LegalForm.LLC),
+            legal_form=LegalForm.INDIVIDUAL
+            if "工作室" in name
+            else (LegalForm.JOINT_STOCK if "股份" in name else LegalForm.LLC),
             founded_on=founded,
         )
         for year in range(max(founded.year, today.year - 3), today.year):
@@ -132,43 +133,74 @@ def seed_companies(*, users: dict[str, User], stdout=None) -> None:
             )
         if index % 2 == 0:
             services.designation_record(
-                company=company, kind=DesignationKind.SME, by=admin,
+                company=company,
+                kind=DesignationKind.SME,
+                by=admin,
                 granted_on=today - timedelta(days=rng.randint(200, 360)),
             )
         if index % 5 == 0:
             services.designation_record(
-                company=company, kind=DesignationKind.HIGH_TECH, by=admin,
+                company=company,
+                kind=DesignationKind.HIGH_TECH,
+                by=admin,
                 certificate_number=f"GR{today.year - 1}120{rng.randint(10000, 99999)}",
                 granted_on=today - timedelta(days=rng.randint(300, 1000)),
             )
         if index == 2:
-            services.designation_record(company=company, kind=DesignationKind.LITTLE_GIANT, by=admin,
-                                        granted_on=today - timedelta(days=400))
-            services.designation_record(company=company, kind=DesignationKind.LISTED, by=admin, exchange="szse",
-                                        ticker="301xxx".replace("xxx", "234"), listed_on=today - timedelta(days=200),
-                                        granted_on=today - timedelta(days=200))
+            services.designation_record(
+                company=company, kind=DesignationKind.LITTLE_GIANT, by=admin, granted_on=today - timedelta(days=400)
+            )
+            services.designation_record(
+                company=company,
+                kind=DesignationKind.LISTED,
+                by=admin,
+                exchange="szse",
+                ticker="301xxx".replace("xxx", "234"),
+                listed_on=today - timedelta(days=200),
+                granted_on=today - timedelta(days=200),
+            )
     sunmao = Company.objects.get(name=NAMES[0][0])
-    services.award_add(company=sunmao, by=admin, competition="中国创客大赛", organiser="工业和信息化部",
-                       rank="三等奖", year=today.year - 1)
+    services.award_add(
+        company=sunmao,
+        by=admin,
+        competition="中国创客大赛",
+        organiser="工业和信息化部",
+        rank="三等奖",
+        year=today.year - 1,
+    )
     services.consultation_record(
-        company=sunmao, by=admin, expert_name="李教授", expert_affiliation="南京理工大学北方研究院",
-        held_on=today - timedelta(days=90), topic="榫卯构件的批量加工精度", outcome="调整刀具路径后公差降至0.05毫米。",
+        company=sunmao,
+        by=admin,
+        expert_name="李教授",
+        expert_affiliation="南京理工大学北方研究院",
+        held_on=today - timedelta(days=90),
+        topic="榫卯构件的批量加工精度",
+        outcome="调整刀具路径后公差降至0.05毫米。",
     )
     # Maker B is also a member of maker A's neighbour, to show a team with two people.
-    Membership.objects.get_or_create(user=users["maker-a@demo.local"], company=sunmao, defaults={"role": MemberRole.OWNER})
+    Membership.objects.get_or_create(
+        user=users["maker-a@demo.local"], company=sunmao, defaults={"role": MemberRole.OWNER}
+    )
 
     staff = users["staff@demo.local"]
     for team, summary, status in OPEN_APPLICATIONS:
         applicant = services.user_create(
             email=f"applicant-{Admission.objects.count():02d}@demo.local", full_name=team[:10], language="zh-hans"
         )
-        admission = services.admission_submit(applicant=applicant, site=sites[0], team_name=team,
-                                              project_summary=summary, needs_office=True, desks_needed=2)
+        admission = services.admission_submit(
+            applicant=applicant,
+            site=sites[0],
+            team_name=team,
+            project_summary=summary,
+            needs_office=True,
+            desks_needed=2,
+        )
         if status == AdmissionStatus.UNDER_REVIEW:
             services.admission_start_review(admission=admission, by=staff)
         elif status == AdmissionStatus.REJECTED:
-            services.admission_reject(admission=admission, decided_by=staff,
-                                      reason="项目与中心的科技孵化方向不符，建议联系区民政部门。")
+            services.admission_reject(
+                admission=admission, decided_by=staff, reason="项目与中心的科技孵化方向不符，建议联系区民政部门。"
+            )
         elif status == AdmissionStatus.WITHDRAWN:
             services.admission_withdraw(admission=admission, by=applicant)
     YearFigures.objects.count()

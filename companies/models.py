@@ -65,7 +65,9 @@ class Company(models.Model):
 class Residency(models.Model):
     """A company's stay at a site, `[starts_on, ends_on)`; open-ended while it lasts."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="residencies", verbose_name=_("company"))
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="residencies", verbose_name=_("company")
+    )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="residencies", verbose_name=_("site"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -93,7 +95,9 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company"))
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company")
+    )
     role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
     history = HistoricalRecords()
@@ -126,9 +130,7 @@ class Admission(models.Model):
     )
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, default=Sector.OTHER)
     needs_office = models.BooleanField(_("needs an office"), default=False)
-    desks_needed = models.PositiveSmallIntegerField(
-        _("desks needed"), default=0, validators=[MaxValueValidator(200)]
-    )
+    desks_needed = models.PositiveSmallIntegerField(_("desks needed"), default=0, validators=[MaxValueValidator(200)])
     needs_lab = models.BooleanField(_("needs lab access"), default=False)
     business_plan = models.FileField(
         _("business plan (PDF)"), upload_to=business_plan_path, blank=True, validators=[validate_pdf]
@@ -184,7 +186,9 @@ class Admission(models.Model):
 class Designation(models.Model):
     """A title the company holds: S&T SME, high-tech enterprise, little giant, listed."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="designations", verbose_name=_("company"))
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="designations", verbose_name=_("company")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=DesignationKind.choices)
     certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
     granted_on = models.DateField(_("granted on"))
@@ -219,7 +223,9 @@ class Designation(models.Model):
 class YearFigures(models.Model):
     """A company's figures for one calendar year; amounts in CNY."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="year_figures", verbose_name=_("company"))
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="year_figures", verbose_name=_("company")
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     revenue = models.DecimalField(_("revenue (CNY)"), validators=[MinValueValidator(0)], **MONEY)
     profit = models.DecimalField(_("profit (CNY)"), **MONEY)
@@ -240,7 +246,9 @@ class YearFigures(models.Model):
                 condition=Q(revenue__gte=0) & Q(taxes_paid__gte=0) & Q(rd_spend__gte=0),
                 name="year_figures_not_negative",
             ),
-            models.CheckConstraint(condition=Q(rd_staff__lte=F("employees")), name="year_figures_rd_staff_le_employees"),
+            models.CheckConstraint(
+                condition=Q(rd_staff__lte=F("employees")), name="year_figures_rd_staff_le_employees"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -66,7 +66,9 @@ def company_detail(user: Any, pk: int) -> Company:
         companies_visible_to(user)
         .prefetch_related(
             current_residencies(),
-            Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("-role", "user__email")),
+            Prefetch(
+                "memberships", queryset=Membership.objects.select_related("user").order_by("-role", "user__email")
+            ),
             "designations",
             "year_figures",
             "awards",

@@ -41,18 +41,21 @@ def _require_staff_of(user: User, site: Site | int | None) -> None:
 
 
 def company_current_site_id(company: Company) -> int | None:
-    return (
-        Residency.objects.filter(company=company, ends_on__isnull=True).values_list("site_id", flat=True).first()
-    )
+    return Residency.objects.filter(company=company, ends_on__isnull=True).values_list("site_id", flat=True).first()
 
 
 def _require_company_editor(user: User, company: Company) -> None:
     """Members edit their company; staff of its site may too."""
-    _require(permissions.is_company_member(user, company) or permissions.is_site_staff(user, company_current_site_id(company)))
+    _require(
+        permissions.is_company_member(user, company)
+        or permissions.is_site_staff(user, company_current_site_id(company))
+    )
 
 
 def _require_team_manager(user: User, company: Company) -> None:
-    _require(permissions.is_company_owner(user, company) or permissions.is_site_staff(user, company_current_site_id(company)))
+    _require(
+        permissions.is_company_owner(user, company) or permissions.is_site_staff(user, company_current_site_id(company))
+    )
 
 
 # --- Admissions ----------------------------------------------------------------------
@@ -189,8 +192,14 @@ def admission_accept(
         for founder in admission.founders:
             if founder["email"] == admission.applicant.email:
                 continue
-            _add_member(company=company, email=founder["email"], full_name=founder["name"], role=MemberRole.MEMBER,
-                        invited_by=admission.applicant, language=admission.applicant.language)
+            _add_member(
+                company=company,
+                email=founder["email"],
+                full_name=founder["name"],
+                role=MemberRole.MEMBER,
+                invited_by=admission.applicant,
+                language=admission.applicant.language,
+            )
         admission.status = AdmissionStatus.ACCEPTED
         admission.company = company
         admission.decided_by = decided_by
@@ -348,8 +357,9 @@ def membership_invite(*, company: Company, email: str, role: str, by: User, full
         raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     with transaction.atomic():
         Company.objects.select_for_update().get(pk=company.pk)
-        return _add_member(company=company, email=email, full_name=full_name, role=role, invited_by=by,
-                           language=by.language)
+        return _add_member(
+            company=company, email=email, full_name=full_name, role=role, invited_by=by, language=by.language
+        )
 
 
 def _owners_left_without(membership: Membership) -> int:
@@ -465,8 +475,9 @@ def year_figures_save(*, company: Company, year: int, by: User, **figures: Any) 
 
 def award_add(*, company: Company, by: User, competition: str, rank: str, year: int, organiser: str = "") -> Award:
     _require_company_editor(by, company)
-    award = Award(company=company, competition=competition.strip(), rank=rank.strip(), year=year,
-                  organiser=organiser.strip())
+    award = Award(
+        company=company, competition=competition.strip(), rank=rank.strip(), year=year, organiser=organiser.strip()
+    )
     award.full_clean()
     award.save()
     return award
@@ -478,7 +489,13 @@ def award_delete(*, award: Award, by: User) -> None:
 
 
 def consultation_record(
-    *, company: Company, by: User, expert_name: str, held_on: date, topic: str, expert_affiliation: str = "",
+    *,
+    company: Company,
+    by: User,
+    expert_name: str,
+    held_on: date,
+    topic: str,
+    expert_affiliation: str = "",
     outcome: str = "",
 ) -> Consultation:
     _require_staff_of(by, company_current_site_id(company))

@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "import_export",
     "incubator",
+    "companies",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 api_v1 = [
     path("", include("incubator.api.urls")),
+    path("", include("companies.api.urls")),
 ]
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("incubator.urls")),
+    path("", include("companies.urls")),
 ]
 
 handler400 = "incubator.views.bad_request"

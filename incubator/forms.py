@@ -55,3 +55,12 @@ class AccountForm(forms.ModelForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=Language.choices)
     next = forms.CharField(required=False)
+
+
+def add_service_errors(form: forms.Form, exc) -> None:
+    """Show a service's `ValidationError` on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
