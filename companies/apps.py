@@ -77,26 +77,19 @@ class CompaniesConfig(AppConfig):
                 context=panels.admissions_waiting,
             )
         )
-        for key, subject in (
-            ("companies.admission_accepted", "{% trans 'Welcome: your application has been accepted' %}"),
-            ("companies.admission_rejected", "{% trans 'About your application' %}"),
-            (
-                "companies.invitation",
-                "{% blocktrans with name=company.name %}You have been added to {{ name }}{% endblocktrans %}",
-            ),
-            (
-                "companies.designation_expiring",
-                "{% blocktrans count days=days_left %}A designation expires in "
-                "{{ days }} day{% plural %}A designation expires in {{ days }} days"
-                "{% endblocktrans %}",
-            ),
-            (
-                "companies.figures_request",
-                "{% blocktrans %}Please enter your figures for {{ year }}{% endblocktrans %}",
-            ),
+        for name in (
+            "admission_accepted",
+            "admission_rejected",
+            "invitation",
+            "designation_expiring",
+            "figures_request",
         ):
             registry.register_notification_kind(
-                NotificationKind(key=key, subject=subject, body_template=f"companies/email/{key.split('.')[1]}.txt")
+                NotificationKind(
+                    key=f"companies.{name}",
+                    subject_template=f"companies/email/{name}_subject.txt",
+                    body_template=f"companies/email/{name}.txt",
+                )
             )
         registry.register_periodic_job(
             PeriodicJob(

@@ -1,12 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CompanyStatus(models.TextChoices):
-    APPLICANT = "applicant", _("Applicant")
-    RESIDENT = "resident", _("Resident")
-    GRADUATED = "graduated", _("Graduated")
-    LEFT = "left", _("Left")
+    APPLICANT = "applicant", pgettext_lazy("company status", "Applicant")
+    RESIDENT = "resident", pgettext_lazy("company status", "Resident")
+    GRADUATED = "graduated", pgettext_lazy("company status", "Graduated")
+    LEFT = "left", pgettext_lazy("company status", "Left")
 
 
 class LegalForm(models.TextChoices):
@@ -34,11 +35,11 @@ class MemberRole(models.TextChoices):
 
 
 class AdmissionStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    UNDER_REVIEW = "under_review", _("Under review")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUBMITTED = "submitted", pgettext_lazy("admission status", "Submitted")
+    UNDER_REVIEW = "under_review", pgettext_lazy("admission status", "Under review")
+    ACCEPTED = "accepted", pgettext_lazy("admission status", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("admission status", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("admission status", "Withdrawn")
 
 
 class DesignationKind(models.TextChoices):

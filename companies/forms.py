@@ -84,6 +84,8 @@ class NewcomerForm(AdmissionForm):
 
 
 class CompanyForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Company
         fields = ["name", "name_en", "credit_code", "legal_form", "founded_on", "sector", "website", "description"]

@@ -371,12 +371,13 @@ def _owners_left_without(membership: Membership) -> int:
 
 
 def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
-    _require_team_manager(by, membership.company)
     if role not in MemberRole.values:
         raise ValidationError({"role": _("Choose owner or member.")})
     with transaction.atomic():
-        # The company row is the lock that keeps "always an owner" true under concurrency.
-        Company.objects.select_for_update().get(pk=membership.company_id)
+        # The company row is the lock that keeps "always an owner" true under concurrency;
+        # who may act is checked under it too, since a concurrent change may have demoted them.
+        company = Company.objects.select_for_update().get(pk=membership.company_id)
+        _require_team_manager(by, company)
         membership = Membership.objects.get(pk=membership.pk)
         if membership.role == MemberRole.OWNER and role != MemberRole.OWNER and _owners_left_without(membership) == 0:
             raise Conflict(_("A company always keeps an owner: name another owner first."), code="last_owner")
@@ -387,11 +388,14 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
 
 def membership_remove(*, membership: Membership, by: User) -> None:
     """Owners remove members; anyone may leave a team, except its last owner."""
-    if by.pk != membership.user_id:
-        _require_team_manager(by, membership.company)
     with transaction.atomic():
-        Company.objects.select_for_update().get(pk=membership.company_id)
-        membership = Membership.objects.get(pk=membership.pk)
+        company = Company.objects.select_for_update().get(pk=membership.company_id)
+        try:
+            membership = Membership.objects.get(pk=membership.pk)
+        except Membership.DoesNotExist:
+            raise Conflict(_("This person is no longer in the team."), code="not_member") from None
+        if by.pk != membership.user_id:
+            _require_team_manager(by, company)
         if membership.role == MemberRole.OWNER and _owners_left_without(membership) == 0:
             raise Conflict(_("A company always keeps an owner: name another owner first."), code="last_owner")
         membership.delete()

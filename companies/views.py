@@ -146,6 +146,8 @@ def _team_response(request: HttpRequest, company_pk: int, invite_form=None) -> H
 @require_POST
 def team_invite(request: HttpRequest, pk: int) -> HttpResponse:
     company = _company_or_404(request, pk)
+    if not _abilities(request.user, company)["can_manage_team"]:
+        raise Http404
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -167,10 +169,10 @@ def team_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return _team_response(request, company.pk, form)
 
 
-def _membership_or_404(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
+def _membership_or_404(request: HttpRequest, pk: int, membership_pk: int) -> tuple[Company, Membership]:
     company = _company_or_404(request, pk)
     try:
-        return company.memberships.select_related("user", "company").get(pk=membership_pk)
+        return company, company.memberships.select_related("user", "company").get(pk=membership_pk)
     except Membership.DoesNotExist:
         raise Http404 from None
 
@@ -178,7 +180,9 @@ def _membership_or_404(request: HttpRequest, pk: int, membership_pk: int) -> Mem
 @login_required
 @require_POST
 def team_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    membership = _membership_or_404(request, pk, membership_pk)
+    company, membership = _membership_or_404(request, pk, membership_pk)
+    if not _abilities(request.user, company)["can_manage_team"]:
+        raise Http404
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
@@ -195,8 +199,10 @@ def team_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse
 @login_required
 @require_POST
 def team_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    membership = _membership_or_404(request, pk, membership_pk)
+    company, membership = _membership_or_404(request, pk, membership_pk)
     leaving = membership.user_id == request.user.pk
+    if not leaving and not _abilities(request.user, company)["can_manage_team"]:
+        raise Http404
     try:
         services.membership_remove(membership=membership, by=request.user)
     except ServiceError as exc:
@@ -309,7 +315,13 @@ def _admission_context(request: HttpRequest, admission: Admission, **forms) -> d
 @require_POST
 def admission_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     admission = _admission_or_404(request, pk)
-    forms = {}
+    if action == "withdraw":
+        allowed = admission.applicant_id == request.user.pk
+    else:
+        allowed = permissions.is_site_staff(request.user, admission.site_id)
+    if not allowed:
+        raise PermissionDenied
+    form = None
     try:
         if action == "withdraw":
             services.admission_withdraw(admission=admission, by=request.user)
@@ -319,37 +331,30 @@ def admission_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             messages.success(request, _("The application is now under review."))
         elif action == "accept":
             form = AcceptForm(request.POST)
-            forms["accept_form"] = form
-            if not form.is_valid():
-                raise ValidationError(form.errors)
-            admission = services.admission_accept(
-                admission=admission,
-                decided_by=request.user,
-                company_name=form.cleaned_data["company_name"] or None,
-                starts_on=form.cleaned_data["starts_on"],
-            )
-            messages.success(request, _("Accepted: the company and its team have been created."))
-        elif action == "reject":
-            form = RejectForm(request.POST)
-            forms["reject_form"] = form
-            if not form.is_valid():
-                raise ValidationError(form.errors)
-            services.admission_reject(admission=admission, decided_by=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The application has been rejected and the applicant told why."))
+            if form.is_valid():
+                services.admission_accept(
+                    admission=admission,
+                    decided_by=request.user,
+                    company_name=form.cleaned_data["company_name"] or None,
+                    starts_on=form.cleaned_data["starts_on"],
+                )
+                messages.success(request, _("Accepted: the company and its team have been created."))
         else:
-            raise Http404
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                services.admission_reject(
+                    admission=admission, decided_by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("The application has been rejected and the applicant told why."))
     except NotAllowed:
         raise PermissionDenied from None
     except ServiceError as exc:
         messages.error(request, str(exc.message))
     except ValidationError as exc:
-        if "reject_form" in forms or "accept_form" in forms:
-            form = forms.get("reject_form") or forms.get("accept_form")
-            if not form.errors:
-                add_service_errors(form, exc)
-            admission = _admission_or_404(request, pk)
-            return render(
-                request, "companies/admission_detail.html", _admission_context(request, admission, **forms), status=400
-            )
-        messages.error(request, " ".join(exc.messages))
+        add_service_errors(form, exc)
+    if form is not None and form.errors:
+        forms = {f"{action}_form": form}
+        return render(
+            request, "companies/admission_detail.html", _admission_context(request, admission, **forms), status=400
+        )
     return redirect("companies:admission_detail", pk=pk)

@@ -53,7 +53,7 @@ class IncubatorConfig(AppConfig):
         registry.register_notification_kind(
             NotificationKind(
                 key="account.password_reset",
-                subject="{% trans 'Reset your Incubator password' %}",
+                subject_template="incubator/email/password_reset_subject.txt",
                 body_template="incubator/email/password_reset.txt",
             )
         )

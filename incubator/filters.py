@@ -42,9 +42,55 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class BoundedIntegerField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """Whole numbers the database can hold: `year=0.5` or `site=1e300` is a 400."""
+
+    field_class = BoundedIntegerField
+
+
+class PresentChoiceField(django_filters.fields.ChoiceField):
+    """Absent means no filter; present but empty is an error, like any value not offered."""
+
+    def clean(self, value):
+        if value == "":
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return super().clean(value)
+
+
+class StrictChoiceFilter(django_filters.ChoiceFilter):
+    field_class = PresentChoiceField
+
+
 class FilterSet(drf_filters.FilterSet):
+    """The base of every filter set: values that make no sense answer 400."""
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is django_filters.ChoiceFilter:
+            filter_class = StrictChoiceFilter
+        return filter_class, params
+
     FILTER_DEFAULTS = {
         **drf_filters.FilterSet.FILTER_DEFAULTS,
+        **{
+            field: {"filter_class": IntegerFilter}
+            for field in (
+                models.IntegerField,
+                models.SmallIntegerField,
+                models.BigIntegerField,
+                models.PositiveIntegerField,
+                models.PositiveSmallIntegerField,
+                models.PositiveBigIntegerField,
+            )
+        },
         models.BooleanField: {"filter_class": StrictBooleanFilter},
         models.NullBooleanField: {"filter_class": StrictBooleanFilter},
     }

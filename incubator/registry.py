@@ -42,13 +42,13 @@ class Panel:
 
 @dataclass(frozen=True)
 class NotificationKind:
-    """A kind of message: a subject (a template string) and a body template.
+    """A kind of message: a subject template (one line) and a body template.
 
     Both are rendered in the recipient's language when the message is queued.
     """
 
     key: str
-    subject: str
+    subject_template: str
     body_template: str
 
 

@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -172,7 +171,7 @@ def render_notification(*, kind: str, recipient: User, context: dict[str, Any]) 
     language = recipient.language or settings.LANGUAGE_CODE
     full_context = {"recipient": recipient, "site_url": settings.SITE_URL, **context}
     with translation.override(language):
-        subject = Template("{% load i18n %}" + spec.subject).render(Context(full_context))
+        subject = render_to_string(spec.subject_template, full_context)
         body = render_to_string(spec.body_template, full_context)
     subject = " ".join(subject.split())[:250]
     return language, subject, body.strip() + "\n"

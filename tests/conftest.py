@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from incubator import services
 from incubator.choices import Role
-from tests.factories import PASSWORD, SiteFactory, UserFactory
+from tests.factories import PASSWORD, SiteFactory, UserFactory, resident_company
 
 PERSONAS = ("anonymous", "maker_a", "maker_b", "staff", "district", "superuser")
 
@@ -67,6 +67,18 @@ def district(db):
 def superuser(db):
     user = UserFactory(email="admin@example.org", full_name="管理员", is_superuser=True, is_staff=True)
     return user
+
+
+@pytest.fixture
+def company_a(db, site_a, maker_a):
+    """Maker A's company, resident at site A (the site the staff persona works for)."""
+    return resident_company(site=site_a, owner=maker_a, name="天津榫卯木构科技有限公司", name_en="Sunmao Joinery")
+
+
+@pytest.fixture
+def company_b(db, site_b, maker_b):
+    """Maker B's company, resident at site B."""
+    return resident_company(site=site_b, owner=maker_b, name="天津芯测电子科技有限公司", name_en="Xince Electronics")
 
 
 @pytest.fixture

@@ -60,3 +60,55 @@ class HeartbeatFactory(factory.django.DjangoModelFactory):
 
     name = "worker"
     beat_at = factory.LazyFunction(timezone.now)
+
+
+# --- companies -------------------------------------------------------------------------
+
+from companies.models import Admission, Company, Membership, Residency  # noqa: E402
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"天津测试科技有限公司{n}")
+    name_en = factory.Sequence(lambda n: f"Tianjin Test Technology {n}")
+    status = "resident"
+    admitted_on = date(2024, 3, 1)
+
+
+class ResidencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Residency
+
+    company = factory.SubFactory(CompanyFactory)
+    site = factory.SubFactory(SiteFactory)
+    starts_on = date(2024, 3, 1)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    role = "member"
+
+
+class AdmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Admission
+
+    applicant = factory.SubFactory(UserFactory)
+    site = factory.SubFactory(SiteFactory)
+    team_name = factory.Sequence(lambda n: f"创客团队{n}")
+    project_summary = "用激光切割做模块化家具。"
+
+
+def resident_company(*, site, owner=None, **kwargs) -> Company:
+    """A resident company at `site`, owned by `owner` when given."""
+    company = CompanyFactory(**kwargs)
+    ResidencyFactory(company=company, site=site)
+    if owner is not None:
+        MembershipFactory(company=company, user=owner, role="owner")
+    return company

@@ -1,11 +1,16 @@
 """schemathesis over /api/schema/, in-process, for every persona: no 500, and every
-response matches the schema (status codes, content types, bodies)."""
+response matches the schema (status codes, content types, bodies).
+
+The "positive data accepted" check is left out: a schema-valid body can still name a
+company that does not exist or is not the user's, which the API rightly answers with 400.
+Schema-violating data must still be rejected."""
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
 from incubator import services
@@ -40,7 +45,9 @@ def headers_for(user) -> dict:
 @pytest.mark.django_db
 def test_api_conforms_to_its_schema(case, personas):
     for persona in PERSONAS:
-        response = case.call_and_validate(headers=headers_for(personas[persona]))
+        response = case.call_and_validate(
+            headers=headers_for(personas[persona]), excluded_checks=[positive_data_acceptance]
+        )
         assert response.status_code < 500, persona
         if response.status_code >= 400:
             assert "code" in response.json(), persona

@@ -1,14 +1,14 @@
 """The companies API: thin views over the selectors and services."""
 
 from django.db.models import Q
-from django_filters import CharFilter, NumberFilter
+from django_filters import CharFilter
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from incubator.api.permissions import DistrictReadsOnly
-from incubator.filters import FilterSet
+from incubator.filters import FilterSet, IntegerFilter
 
 from .. import selectors, services
 from ..models import Award, Company, Consultation
@@ -17,7 +17,7 @@ from . import serializers as s
 
 class CompanyFilter(FilterSet):
     q = CharFilter(method="search")
-    site = NumberFilter(method="at_site")
+    site = IntegerFilter(method="at_site")
 
     class Meta:
         model = Company

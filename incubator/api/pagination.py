@@ -4,7 +4,7 @@ from rest_framework.exceptions import ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Page-number pagination that refuses a malformed `page_size` instead of ignoring it."""
+    """Page-number pagination that refuses a malformed `page` or `page_size` instead of ignoring it."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -28,6 +28,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 }
             ) from None
         return size
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.getlist(self.page_query_param)
+        if not raw:
+            return 1
+        if len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1:
+            raise ValidationError({self.page_query_param: [_("Enter a page number from 1.")]})
+        return raw[0]
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -6,9 +6,11 @@ from incubator import permissions
 
 
 class DistrictReadsOnly(BasePermission):
-    """The district committee reads everything and writes nothing."""
+    """Signed in; and the district committee reads everything and writes nothing."""
 
     def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
         if permissions.is_district(request.user) and not permissions.is_centre_staff(request.user):
             return request.method in SAFE_METHODS
         return True

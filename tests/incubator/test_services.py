@@ -280,4 +280,35 @@ def test_seed_demo_is_idempotent(settings):
     assert list(staff.staff_sites.values_list("code", flat=True)) == ["nmec"]
     assert permissions.is_district(User.objects.get(email="district@demo.local"))
     assert User.objects.get(email="admin@demo.local").is_superuser
-    assert User.objects.filter(email__endswith="@demo.local").count() == 5
+    assert set(
+        User.objects.filter(
+            email__in=[
+                "admin@demo.local",
+                "staff@demo.local",
+                "district@demo.local",
+                "maker-a@demo.local",
+                "maker-b@demo.local",
+            ]
+        ).values_list("email", flat=True)
+    ) == {"admin@demo.local", "staff@demo.local", "district@demo.local", "maker-a@demo.local", "maker-b@demo.local"}
+    users_after_two_runs = User.objects.count()
+    call_command("seed_demo", password="demo-pass-456", quiet=True)
+    assert User.objects.count() == users_after_two_runs
+
+    # The apps' demo data: about forty companies, a company each for the makers, and
+    # applications in every state.
+    from companies.models import Admission, Company, Membership
+
+    assert Company.objects.count() >= 40
+    for maker in ("maker-a@demo.local", "maker-b@demo.local"):
+        assert Membership.objects.filter(user__email=maker, role="owner").exists()
+    own_a = set(Membership.objects.filter(user__email="maker-a@demo.local").values_list("company", flat=True))
+    own_b = set(Membership.objects.filter(user__email="maker-b@demo.local").values_list("company", flat=True))
+    assert own_a and own_b and not own_a & own_b
+    assert set(Admission.objects.values_list("status", flat=True)) == {
+        "submitted",
+        "under_review",
+        "accepted",
+        "rejected",
+        "withdrawn",
+    }
