@@ -9,7 +9,9 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-that-is-long-enough-for-django-checks")
 os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("BROKER_DIR", os.path.join(tempfile.gettempdir(), f"incubator-test-broker-{os.getuid()}"))
+# Under this checkout's var/, so that two checkouts testing at once never share a broker.
+_VAR = os.environ.get("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var"))
+os.environ.setdefault("BROKER_DIR", os.path.join(_VAR, "test-broker"))
 
 from config.settings import *  # noqa: F403
 
@@ -20,7 +22,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"incubator-test-media-{os.getuid()}")
+MEDIA_ROOT = os.path.join(tempfile.mkdtemp(prefix="incubator-test-media-"))
 # Throttling state must not leak between tests: a local cache, cleared by a fixture.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LANGUAGE_CODE = "zh-hans"
