@@ -13,7 +13,7 @@ os.environ.setdefault("HTTPS", "false")
 _VAR = os.environ.get("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var"))
 os.environ.setdefault("BROKER_DIR", os.path.join(_VAR, "test-broker"))
 
-from config.settings import *  # noqa: F403
+from config.settings import *  # noqa: E402,F403
 
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
