@@ -39,6 +39,11 @@ class CompanyResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
 
+    def import_data(self, dataset, **kwargs):
+        # A file with any invalid row is refused as a whole, also when called outside the admin.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
     def before_import_row(self, row, **kwargs):
         code = (row.get("credit_code") or "").strip().upper()
         row["credit_code"] = code or None
