@@ -68,15 +68,30 @@ class StrictChoiceFilter(django_filters.ChoiceFilter):
     field_class = PresentChoiceField
 
 
+class PresentModelChoiceField(django_filters.fields.ModelChoiceField):
+    def clean(self, value):
+        if value == "":
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().clean(value)
+
+
+class StrictModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """`company=` (present, empty) is a 400 like an unknown id, not "no filter"."""
+
+    field_class = PresentModelChoiceField
+
+
 class FilterSet(drf_filters.FilterSet):
     """The base of every filter set: values that make no sense answer 400."""
 
     @classmethod
     def filter_for_lookup(cls, field, lookup_type):
         filter_class, params = super().filter_for_lookup(field, lookup_type)
-        if filter_class is django_filters.ChoiceFilter:
-            filter_class = StrictChoiceFilter
-        return filter_class, params
+        strict = {
+            django_filters.ChoiceFilter: StrictChoiceFilter,
+            django_filters.ModelChoiceFilter: StrictModelChoiceFilter,
+        }
+        return strict.get(filter_class, filter_class), params
 
     FILTER_DEFAULTS = {
         **drf_filters.FilterSet.FILTER_DEFAULTS,

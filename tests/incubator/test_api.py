@@ -129,3 +129,14 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower() and "jsdelivr" not in docs.lower()
     assert "/static/drf_spectacular_sidecar/" in docs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["company=", "role=", "role=boss", "company=abc", "company=1e300", "page=", "page=0", "page_size=500"],
+)
+def test_filters_and_pages_refuse_values_that_make_no_sense(api_client_for, maker_a, query):
+    response = api_client_for(maker_a).get(f"/api/v1/memberships/?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
