@@ -201,3 +201,14 @@ class TestAdmissionPages:
         assert 'data-panel="my-company"' in page and company_a.name in page
         client.force_login(staff)
         assert 'data-panel="admissions-waiting"' in client.get(reverse("home")).content.decode()
+
+
+def test_a_forbidden_action_shows_the_friendly_403_page(client, maker_a, site_a):
+    from companies import services
+
+    admission = services.admission_submit(applicant=maker_a, site=site_a, team_name="甲", project_summary="p")
+    client.force_login(maker_a)
+    response = client.post(reverse("companies:admission_accept", args=[admission.pk]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "403" in page and 'class="error-page' in page

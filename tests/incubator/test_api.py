@@ -140,3 +140,16 @@ def test_filters_and_pages_refuse_values_that_make_no_sense(api_client_for, make
     response = api_client_for(maker_a).get(f"/api/v1/memberships/?{query}")
     assert response.status_code == 400
     assert response.json()["code"] == "validation_error"
+
+
+@pytest.mark.django_db
+def test_the_token_endpoint_is_throttled(api_client_for, maker_a):
+    client = api_client_for(None)
+    statuses = [
+        client.post("/api/v1/auth/token/", {"email": maker_a.email, "password": PASSWORD}, format="json").status_code
+        for _ in range(31)
+    ]
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
+    response = client.post("/api/v1/auth/token/", {"email": maker_a.email, "password": PASSWORD}, format="json")
+    assert response.json()["code"] == "throttled"
