@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from incubator.errors import ServiceError
 
 from . import services
+from .choices import CompanyStatus
 from .models import Admission, Award, Company, Consultation, Designation, Membership, Residency, YearFigures
 from .resources import CompanyResource
 
@@ -40,7 +41,32 @@ class CompanyAdmin(ImportMixin, SimpleHistoryAdmin):
     search_fields = ["name", "name_en", "credit_code"]
     date_hierarchy = "admitted_on"
     inlines = [ResidencyInline, MembershipInline]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["status", "status_changed_on", "admitted_on", "graduated_on", "left_on", "created_at"]
+    actions = ["graduate_selected", "mark_left_selected", "readmit_selected"]
+
+    def _set_status(self, request, queryset, status):
+        done = 0
+        for company in queryset:
+            try:
+                services.company_set_status(company=company, status=status, by=request.user)
+                done += 1
+            except (ServiceError, ValidationError) as exc:
+                message = exc.message if isinstance(exc, ServiceError) else " ".join(exc.messages)
+                self.message_user(request, f"{company.name}: {message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(n)s company(ies) updated.") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Graduate the selected companies"))
+    def graduate_selected(self, request, queryset):
+        self._set_status(request, queryset, CompanyStatus.GRADUATED)
+
+    @admin.action(description=_("Record that the selected companies left"))
+    def mark_left_selected(self, request, queryset):
+        self._set_status(request, queryset, CompanyStatus.LEFT)
+
+    @admin.action(description=_("Take the selected companies back in"))
+    def readmit_selected(self, request, queryset):
+        self._set_status(request, queryset, CompanyStatus.RESIDENT)
 
 
 @admin.register(Residency)

@@ -131,3 +131,32 @@ def test_admin_import_shows_a_report_per_row_and_imports_nothing(client, staff, 
     assert [row.number for row in result.invalid_rows] == [2]
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
     assert not Company.objects.exists()
+
+
+def test_bulk_import_reads_xlsx(site_a):
+    import tablib
+
+    from companies.resources import CompanyResource
+
+    sheet = tablib.Dataset(headers=["name", "credit_code", "legal_form", "sector", "status", "admitted_on", "site"])
+    sheet.append(
+        ["天津表格科技有限公司", "91110000600037341L", "llc", "software", "resident", "2025-01-01", site_a.code]
+    )
+    loaded = tablib.Dataset().load(sheet.export("xlsx"), format="xlsx")
+    result = CompanyResource().import_data(loaded, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Company.objects.get().name == "天津表格科技有限公司"
+
+
+def test_admin_actions_change_status_through_the_service(client, staff, company_a):
+    from django.urls import reverse
+
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:companies_company_changelist"),
+        {"action": "graduate_selected", "_selected_action": [company_a.pk]},
+    )
+    assert response.status_code == 302
+    company_a.refresh_from_db()
+    assert company_a.status == "graduated" and company_a.graduated_on is not None
+    assert company_a.residencies.get().ends_on == company_a.graduated_on
