@@ -210,10 +210,28 @@ def notification_enqueue(
     except IntegrityError:
         return Notification.objects.get(dedupe_key=dedupe_key), False
     if notification.send_after <= timezone.now():
-        from .tasks import notifications_dispatch
-
-        notifications_dispatch.delay_on_commit()
+        _wake_dispatcher_on_commit()
     return notification, True
+
+
+def _wake_dispatcher() -> None:
+    from .tasks import notifications_dispatch
+
+    notifications_dispatch.delay()
+
+
+_wake_dispatcher.incubator_dispatch = True
+
+
+def _wake_dispatcher_on_commit() -> None:
+    """Queue one dispatcher run when the transaction commits, however many messages it queued."""
+    from django.db import connection
+
+    if connection.in_atomic_block and any(
+        getattr(func, "incubator_dispatch", False) for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_wake_dispatcher)
 
 
 @dataclass

@@ -312,3 +312,13 @@ def test_seed_demo_is_idempotent(settings):
         "rejected",
         "withdrawn",
     }
+
+
+@pytest.mark.django_db
+def test_one_transaction_wakes_the_dispatcher_once(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for i in range(5):
+            services.notification_enqueue(recipient=user, kind=RESET, dedupe_key=f"batch-{i}", context=reset_context())
+    assert len(callbacks) == 1
+    assert len(mail.outbox) == 5
