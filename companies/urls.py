@@ -17,6 +17,7 @@ urlpatterns = [
     path("companies/<int:pk>/awards/<int:award_pk>/delete/", views.award_delete, name="award_delete"),
     path("admissions/", views.admission_list, name="admission_list"),
     path("admissions/<int:pk>/", views.admission_detail, name="admission_detail"),
+    path("admissions/<int:pk>/business-plan.pdf", views.admission_business_plan, name="admission_business_plan"),
     *[
         path(f"admissions/<int:pk>/{action}/", views.admission_action, {"action": action}, name=f"admission_{action}")
         for action in ("withdraw", "review", "accept", "reject")

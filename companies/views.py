@@ -300,6 +300,22 @@ def admission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "companies/admission_detail.html", _admission_context(request, admission))
 
 
+@login_required
+@require_GET
+def admission_business_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The business plan, to those who may see the application (never a public media URL)."""
+    admission = _admission_or_404(request, pk)
+    if not admission.business_plan:
+        raise Http404
+    from django.http import FileResponse
+
+    return FileResponse(
+        admission.business_plan.open("rb"),
+        content_type="application/pdf",
+        filename=f"business-plan-{admission.pk}.pdf",
+    )
+
+
 def _admission_context(request: HttpRequest, admission: Admission, **forms) -> dict:
     can_decide = admission.is_open and permissions.is_site_staff(request.user, admission.site_id)
     return {

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import AdmissionFactory
@@ -55,7 +56,11 @@ def add_objects(objects: dict) -> None:
     objects["consultation_a"] = company_services.consultation_record(
         company=company_a, by=staff, expert_name="李教授", held_on=date(2026, 1, 1), topic="精度"
     )
-    objects["admission_a"] = AdmissionFactory(applicant=maker_a, site=objects["site_a"])
+    objects["admission_a"] = AdmissionFactory(
+        applicant=maker_a,
+        site=objects["site_a"],
+        business_plan=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"),
+    )
 
 
 ROUTES = {
@@ -96,6 +101,9 @@ ROUTES = {
     "companies:admission_list": Route(SIGNED_IN),
     "companies:admission_detail": Route(
         COMPANY_A_READ, url=lambda o: reverse("companies:admission_detail", args=[o["admission_a"].pk])
+    ),
+    "companies:admission_business_plan": Route(
+        COMPANY_A_READ, url=lambda o: reverse("companies:admission_business_plan", args=[o["admission_a"].pk])
     ),
     "companies:admission_withdraw": Route(
         Expect(anon=302, maker=404, maker_a=302, staff=403, district=403, superuser=403),

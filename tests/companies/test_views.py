@@ -212,3 +212,25 @@ def test_a_forbidden_action_shows_the_friendly_403_page(client, maker_a, site_a)
     assert response.status_code == 403
     page = response.content.decode()
     assert "403" in page and 'class="error-page' in page
+
+
+def test_business_plan_is_served_only_to_those_who_see_the_application(client, maker_a, maker_b, staff, site_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from companies import services
+
+    admission = services.admission_submit(
+        applicant=maker_a,
+        site=site_a,
+        team_name="甲",
+        project_summary="p",
+        business_plan=SimpleUploadedFile("plan.pdf", PDF),
+    )
+    url = reverse("companies:admission_business_plan", args=[admission.pk])
+    for user, status in ((maker_a, 200), (staff, 200), (maker_b, 404)):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == status
+        if status == 200:
+            assert response["Content-Type"] == "application/pdf"
+            assert b"".join(response.streaming_content).startswith(b"%PDF-")
