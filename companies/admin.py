@@ -117,8 +117,19 @@ class AdmissionAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "site", "sector", "needs_office", "needs_lab"]
     search_fields = ["team_name", "applicant__email", "project_summary"]
     list_select_related = ["site", "applicant"]
-    readonly_fields = ["status", "decided_at", "decided_by", "company", "submitted_at"]
+    readonly_fields = ["status", "decided_at", "decided_by", "company", "submitted_at", "business_plan_link"]
+    exclude = ["business_plan"]
     autocomplete_fields = ["applicant", "site"]
+
+    @admin.display(description=_("business plan (PDF)"))
+    def business_plan_link(self, admission):
+        if not admission.business_plan:
+            return "—"
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        url = reverse("companies:admission_business_plan", args=[admission.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the PDF"))
     actions = ["accept_selected", "start_review_selected"]
 
     def has_add_permission(self, request):
