@@ -149,7 +149,7 @@ def space_update(*, space: Space, by: User, **fields: Any) -> Space:
 
 def _lock_space(pk: int) -> Space:
     """The space's row, locked until the transaction ends: the lock that keeps both rules."""
-    return Space.objects.select_for_update().select_related("site").get(pk=pk)
+    return Space.objects.select_for_update(of=("self",)).select_related("site").get(pk=pk)
 
 
 def _allocations_overlapping(space: Space, starts_on: date, ends_on: date | None, *, exclude: list[int] = ()):
@@ -424,8 +424,10 @@ def allocation_move(
         raise ValidationError({"space": _("Choose another space than the current one.")})
     with transaction.atomic():
         # Lock both spaces in one order, so that two opposite moves cannot deadlock.
-        locked = {s.pk: s for s in Space.objects.select_for_update().filter(pk__in=[allocation.space_id, space.pk])}
-        locked = {pk: locked[pk] for pk in sorted(locked)}
+        locked = {
+            s.pk: s
+            for s in Space.objects.select_for_update().filter(pk__in=[allocation.space_id, space.pk]).order_by("pk")
+        }
         allocation = Allocation.objects.select_related("company").get(pk=allocation.pk)
         if allocation.space_id not in locked:
             raise Conflict(_("The allocation changed meanwhile; reload and try again."), code="stale")
@@ -612,7 +614,9 @@ def space_request_offer(
     with transaction.atomic():
         space = _lock_space(space.pk)
         space_request = (
-            SpaceRequest.objects.select_for_update().select_related("company", "requested_by").get(pk=space_request.pk)
+            SpaceRequest.objects.select_for_update(of=("self",))
+            .select_related("company", "requested_by")
+            .get(pk=space_request.pk)
         )
         if not space_request.is_open:
             raise InvalidTransition(_("Only an open request can be answered."))
@@ -645,7 +649,9 @@ def space_request_decline(*, space_request: SpaceRequest, by: User, reason: str)
         raise ValidationError({"reason": _("Tell the company why.")})
     with transaction.atomic():
         space_request = (
-            SpaceRequest.objects.select_for_update().select_related("company", "requested_by").get(pk=space_request.pk)
+            SpaceRequest.objects.select_for_update(of=("self",))
+            .select_related("company", "requested_by")
+            .get(pk=space_request.pk)
         )
         if not space_request.is_open:
             raise InvalidTransition(_("Only an open request can be answered."))
