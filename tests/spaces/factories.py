@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import factory
 
-from spaces.models import Allocation, Space
+from spaces.models import Allocation, Space, SpaceRequest
 from tests.factories import SiteFactory
 
 
@@ -53,3 +53,17 @@ class AllocationFactory(factory.django.DjangoModelFactory):
     desks = factory.LazyAttribute(lambda a: a.space.desks)
     exclusive = factory.LazyAttribute(lambda a: a.space.is_exclusive)
     monthly_rent = factory.LazyAttribute(lambda a: a.space.monthly_rent)
+
+
+class SpaceRequestFactory(factory.django.DjangoModelFactory):
+    """An open request, written directly (the rule "one open request per kind" is the service's)."""
+
+    class Meta:
+        model = SpaceRequest
+
+    company = None
+    site = None
+    kind = "open_desks"
+    desks = 2
+    wanted_from = date(2026, 6, 1)
+    reason = "新成员入职，需要工位。"
