@@ -1,7 +1,6 @@
 """Maker B can read or change nothing of maker A's company's space: through the portal, the
 API or the admin. Another company's allocations and requests answer 404, never a hint."""
 
-
 import pytest
 from django.urls import reverse
 
