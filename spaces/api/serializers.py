@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from companies.models import Company
@@ -20,6 +21,8 @@ def _money(**kwargs):
 # --- Spaces --------------------------------------------------------------------------
 
 
+# "Space" would make "SpaceRequest" the name of its request body, which is the space requests' name.
+@extend_schema_serializer(component_name="OfficeSpace")
 class SpaceSerializer(ModelSerializer):
     kind = serializers.ChoiceField(choices=SpaceKind.choices)
 
@@ -28,6 +31,7 @@ class SpaceSerializer(ModelSerializer):
         fields = ["id", "site", "code", "name", "kind", "floor", "area_m2", "desks", "monthly_rent", "is_active"]
 
 
+@extend_schema_serializer(component_name="OfficeSpaceUpdate")
 class SpaceUpdateSerializer(SpaceSerializer):
     class Meta(SpaceSerializer.Meta):
         read_only_fields = ["site"]

@@ -1,5 +1,7 @@
 """The spaces API: thin views over the selectors and services."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django_filters import CharFilter, DateFilter
@@ -17,34 +19,61 @@ from ..models import Allocation, Space, SpaceRequest
 from . import serializers as s
 
 
-class DaysField(BoundedIntegerField):
+class PresentDateField(forms.DateField):
+    """Absent means no filter; present but empty is an error, not "no filter"."""
+
+    def clean(self, value):
+        if value == "":
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().clean(value)
+
+
+class StrictDateFilter(DateFilter):
+    field_class = PresentDateField
+
+
+class PresentIntegerField(BoundedIntegerField):
+    def clean(self, value):
+        if value == "":
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().clean(value)
+
+
+class StrictIntegerFilter(IntegerFilter):
+    """A whole number; `site=` (present, empty) is a 400, not "no filter"."""
+
+    field_class = PresentIntegerField
+
+
+class DaysField(PresentIntegerField):
     def __init__(self, *args, **kwargs):
         kwargs["min_value"] = 1
         kwargs["max_value"] = 3660
         super().__init__(*args, **kwargs)
 
 
-class DaysFilter(IntegerFilter):
+class DaysFilter(StrictIntegerFilter):
     field_class = DaysField
 
 
 class SpaceFilter(FilterSet):
     q = CharFilter(method="search")
-    site = IntegerFilter(field_name="site_id")
+    site = StrictIntegerFilter(field_name="site_id")
+    floor = StrictIntegerFilter()
 
     class Meta:
         model = Space
-        fields = ["kind", "floor", "is_active"]
+        fields = ["kind", "is_active"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
 
 
 class AllocationFilter(FilterSet):
-    space = IntegerFilter(field_name="space_id")
-    company = IntegerFilter(field_name="company_id")
-    site = IntegerFilter(field_name="space__site_id")
-    live_on = DateFilter(method="filter_live_on", label="live on")
+    space = StrictIntegerFilter(field_name="space_id")
+    company = StrictIntegerFilter(field_name="company_id")
+    site = StrictIntegerFilter(field_name="space__site_id")
+    live_on = StrictDateFilter(method="filter_live_on", label="live on")
     ending_within_days = DaysFilter(method="filter_ending_within", label="ending within days")
 
     class Meta:
@@ -61,8 +90,8 @@ class AllocationFilter(FilterSet):
 
 
 class SpaceRequestFilter(FilterSet):
-    company = IntegerFilter(field_name="company_id")
-    site = IntegerFilter(field_name="site_id")
+    company = StrictIntegerFilter(field_name="company_id")
+    site = StrictIntegerFilter(field_name="site_id")
 
     class Meta:
         model = SpaceRequest
@@ -118,7 +147,8 @@ class SpaceViewSet(
     def _query(self, serializer_class):
         if not selectors.can_see_occupancy(self.request.user):
             raise exceptions.PermissionDenied()
-        query = serializer_class(data=self.request.query_params)
+        # A plain dict, so that a parameter present but empty (`?on=`) is refused, not ignored.
+        query = serializer_class(data=self.request.query_params.dict())
         query.is_valid(raise_exception=True)
         data = query.validated_data
         site = data.get("site")

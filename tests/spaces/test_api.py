@@ -128,7 +128,15 @@ class TestAllocations:
         assert ids({"company": company_b.pk}) == [office_b.pk]
         assert ids({"live_on": "2026-07-01"}) == sorted([office_a.pk, office_b.pk])
         assert ids({"ending_within_days": 30}) == [office_a.pk]
-        for bad in ({"ending_within_days": 0}, {"live_on": "someday"}, {"site": "x"}, {"subsidy_kind": "gift"}):
+        for bad in (
+            {"ending_within_days": 0},
+            {"live_on": "someday"},
+            {"live_on": ""},
+            {"site": "x"},
+            {"space": ""},
+            {"company": ""},
+            {"subsidy_kind": "gift"},
+        ):
             assert client.get("/api/v1/allocations/", bad).status_code == 400, bad
 
     def test_list_in_constant_queries(self, api_client_for, staff, site_a, company_a, assert_constant_queries):
@@ -169,7 +177,8 @@ class TestSpaces:
         rows = client.get("/api/v1/spaces/", {"site": office_a.site_id, "kind": "office"}).json()["results"]
         assert [r["code"] for r in rows] == ["B2-305"]
         assert [r["code"] for r in client.get("/api/v1/spaces/", {"q": "a1-"}).json()["results"]] == ["A1-110"]
-        assert client.get("/api/v1/spaces/", {"kind": ""}).status_code == 400
+        for bad in ({"kind": ""}, {"site": ""}, {"floor": ""}, {"floor": "二"}):
+            assert client.get("/api/v1/spaces/", bad).status_code == 400, bad
 
     def test_list_in_constant_queries(self, api_client_for, district, site_a, assert_constant_queries):
         client = api_client_for(district)
@@ -200,7 +209,7 @@ class TestOccupancyAndAvailability:
         client = api_client_for(staff)
         assert client.get("/api/v1/spaces/occupancy/", {"site": site_a.pk}).status_code == 200
         assert client.get("/api/v1/spaces/occupancy/", {"site": site_b.pk}).status_code == 404
-        for bad in ({"on": "2026-02-30"}, {"on": "1900-01-01"}, {"site": "0"}, {"site": "x"}):
+        for bad in ({"on": "2026-02-30"}, {"on": "1900-01-01"}, {"on": ""}, {"site": "0"}, {"site": "x"}):
             response = client.get("/api/v1/spaces/occupancy/", bad)
             assert response.status_code == 400 and response.json()["code"] == "validation_error", bad
 
