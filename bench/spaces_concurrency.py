@@ -318,8 +318,9 @@ def main(argv: list[str] | None = None) -> int:
             database_url = f"sqlite:///{var_dir / 'bench.sqlite3'}"
             database = "SQLite (WAL, IMMEDIATE transactions) in a temporary folder"
         env = server_env(var_dir=var_dir, database_url=database_url)
-        print("preparing: migrate, seed ...", flush=True)
+        print("preparing: migrate, collectstatic, seed ...", flush=True)
         manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
         total_desks = args.clients + args.desks_left
         seed_env = {
             **env,
