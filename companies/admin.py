@@ -130,6 +130,7 @@ class AdmissionAdmin(SimpleHistoryAdmin):
 
         url = reverse("companies:admission_business_plan", args=[admission.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download the PDF"))
+
     actions = ["accept_selected", "start_review_selected"]
 
     def has_add_permission(self, request):
