@@ -61,5 +61,5 @@ class DeadlineStatus(models.TextChoices):
 
 class FeeReduction(models.TextChoices):
     NONE = "none", _("No fee reduction")
-    REDUCED_85 = "reduced_85", _("85 % reduction")
-    REDUCED_70 = "reduced_70", _("70 % reduction")
+    REDUCED_85 = "reduced_85", _("85 per cent reduction")
+    REDUCED_70 = "reduced_70", _("70 per cent reduction")

@@ -47,7 +47,7 @@ class TestFilingRules:
                 application_number="202110123456.8",
                 filing_date=date(2021, 3, 1),
             )
-        assert "check digit" in str(error.value.message_dict["application_number"])
+        assert "校验位" in str(error.value.message_dict["application_number"])
         assert not Filing.objects.exists()
 
     def test_type_digit_must_agree_with_the_kind(self, company_a, maker_a):
@@ -85,7 +85,7 @@ class TestFilingRules:
                 priority_date=date(2024, 3, 16),
             )
         assert {"grant_date", "priority_date"} <= set(error.value.message_dict)
-        assert "before the filing date" in str(error.value.message_dict["grant_date"])
+        assert "授权日不能早于申请日" in str(error.value.message_dict["grant_date"])
 
     def test_fields_that_do_not_fit_the_kind_are_refused(self, company_a, maker_a):
         with pytest.raises(ValidationError) as error:
@@ -259,7 +259,7 @@ class TestGrantAndAnnualFees:
     def test_an_annual_fee_for_a_filing_never_granted_is_refused(self, invention_a, maker_a):
         with pytest.raises(ValidationError) as error:
             record(invention_a, EventKind.ANNUITY_PAID, date(2026, 3, 2), maker_a, period=3)
-        assert "has not been granted" in str(error.value.message_dict["kind"])
+        assert "尚未授权" in str(error.value.message_dict["kind"])
         assert not FilingEvent.objects.filter(filing=invention_a).exists()
 
     def test_annual_fee_years_are_checked(self, utility_a, maker_a):
@@ -289,7 +289,7 @@ class TestGrantAndAnnualFees:
         assert (row.period, row.grace_ends_on, row.status) == (3, date(2024, 11, 4), DeadlineStatus.MISSED)
         with pytest.raises(ValidationError) as error:
             record(lapsing, EventKind.ANNUITY_PAID, date(2024, 11, 5), maker_a, period=3)
-        assert "restoration" in str(error.value.message_dict["on"])
+        assert "恢复权利" in str(error.value.message_dict["on"])
 
     def test_lapse_and_restoration(self, utility_a, maker_a):
         with pytest.raises(InvalidTransition):
@@ -326,7 +326,7 @@ class TestTrademarks:
     def test_a_renewal_after_the_grace_period_is_refused(self, trademark_a, maker_a):
         with pytest.raises(ValidationError) as error:
             record(trademark_a, EventKind.RENEWAL_FILED, date(2026, 11, 9), maker_a, today=date(2026, 11, 9))
-        assert "cancelled" in str(error.value.message_dict["on"])
+        assert "注销" in str(error.value.message_dict["on"])
 
     def test_patents_are_not_renewed(self, utility_a, maker_a):
         with pytest.raises(ValidationError):
