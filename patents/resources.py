@@ -129,6 +129,11 @@ class FilingResource(resources.ModelResource):
         super().__init__()
         self.user = kwargs.get("user")
 
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # All or nothing, whoever calls: a file with a bad row changes nothing.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
+
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user") or self.user
 

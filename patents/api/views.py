@@ -1,5 +1,6 @@
 """The patents API: thin views over the selectors and services."""
 
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_filters import CharFilter, DateFilter
@@ -104,10 +105,23 @@ class FilingViewSet(
         return Filing.objects.prefetch_related("events").get(pk=filing.pk)
 
 
+class PresentDateField(forms.DateField):
+    """Absent means no filter; present, it must be a date (`?due_before=` is a 400)."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().clean(value)
+
+
+class StrictDateFilter(DateFilter):
+    field_class = PresentDateField
+
+
 class DeadlineFilter(FilterSet):
     company = IntegerFilter(field_name="filing__company_id")
-    due_after = DateFilter(field_name="due_on", lookup_expr="gte")
-    due_before = DateFilter(field_name="due_on", lookup_expr="lte")
+    due_after = StrictDateFilter(field_name="due_on", lookup_expr="gte")
+    due_before = StrictDateFilter(field_name="due_on", lookup_expr="lte")
 
     class Meta:
         model = Deadline
