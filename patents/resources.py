@@ -146,9 +146,9 @@ class FilingResource(resources.ModelResource):
         super().import_instance(instance, row, **kwargs)
         errors = {}
         if not instance.status:
-            from .services import _initial_status
+            from .services import initial_status
 
-            instance.status = _initial_status(instance)
+            instance.status = initial_status(instance)
         if instance.company_id and self.user is not None and not permissions.is_superuser(self.user):
             from companies.services import company_current_site_id
 

@@ -411,7 +411,7 @@ def _annuities_paid(facts: FilingFacts) -> dict[int, EventFact | None]:
     return paid
 
 
-def _registration(facts: FilingFacts) -> tuple[EventFact, int, tuple[date, date]] | None:
+def registration_notice(facts: FilingFacts) -> tuple[EventFact, int, tuple[date, date]] | None:
     grants = facts.of_kind(EventKind.GRANTED)
     if not grants or facts.filing_date is None:
         return None
@@ -423,7 +423,7 @@ def _registration(facts: FilingFacts) -> tuple[EventFact, int, tuple[date, date]
 def derive_registration(facts: FilingFacts) -> list[DeadlineSpec]:
     # PL art. 39, art. 43; IR r. 54 and r. 97 (2010 numbering): the grant-year fee is paid
     # with the registration formalities, within 2 months of receiving the notice to grant.
-    registration = _registration(facts)
+    registration = registration_notice(facts)
     if registration is None:
         return []
     notice, grant_year, (base, due) = registration
@@ -457,7 +457,7 @@ def derive_annuities(facts: FilingFacts) -> list[DeadlineSpec]:
     if facts.grant_date is None or facts.filing_date is None:
         return []
     last_year = term_for(facts.kind, facts.filing_date).years
-    registration = _registration(facts)
+    registration = registration_notice(facts)
     grant_year = registration[1] if registration else patent_year(facts.filing_date, facts.grant_date)
     registration_due = registration[2][1] if registration else None
     paid = _annuities_paid(facts)
