@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "import_export",
     "incubator",
     "companies",
+    "patents",
 ]
 
 MIDDLEWARE = [
@@ -280,7 +281,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # patents: choice sets shared by several components of the API
+        "FilingKindEnum": "patents.choices.FilingKind",
+        "FilingStatusEnum": "patents.choices.FilingStatus",
+        "FilingEventKindEnum": "patents.choices.EventKind",
+        "DeadlineStatusEnum": "patents.choices.DeadlineStatus",
+        "DeadlineRuleEnum": "patents.choices.DeadlineRule",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "incubator.api.schema.add_error_responses",
