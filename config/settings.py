@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "incubator",
     "companies",
     "spaces",
+    "patents",
 ]
 
 MIDDLEWARE = [
@@ -282,7 +283,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        # spaces: the kind of space, shared by several components of the API
         "SpaceKindEnum": "spaces.choices.SpaceKind",
+        # patents: choice sets shared by several components of the API
+        "FilingKindEnum": "patents.choices.FilingKind",
+        "FilingStatusEnum": "patents.choices.FilingStatus",
+        "FilingEventKindEnum": "patents.choices.EventKind",
+        "DeadlineStatusEnum": "patents.choices.DeadlineStatus",
+        "DeadlineRuleEnum": "patents.choices.DeadlineRule",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -6,6 +6,7 @@ api_v1 = [
     path("", include("incubator.api.urls")),
     path("", include("companies.api.urls")),
     path("", include("spaces.api.urls")),
+    path("", include("patents.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", include("incubator.urls")),
     path("", include("companies.urls")),
     path("", include("spaces.urls")),
+    path("", include("patents.urls")),
 ]
 
 handler400 = "incubator.views.bad_request"
