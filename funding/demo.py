@@ -1,0 +1,2 @@
+def seed_funding(*, users, stdout=None) -> None:
+    return
