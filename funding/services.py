@@ -186,8 +186,7 @@ def programme_update(*, programme: Programme, by: User, **fields: Any) -> Progra
     with transaction.atomic():
         programme = _lock_programme(programme.pk)
         _set_programme_fields(programme, fields)
-        programme.full_clean()
-        if programme.budget < programme.approved_total:
+        if programme.budget is not None and programme.budget < programme.approved_total:
             raise Conflict(
                 _("The budget cannot be less than the %(approved)s yuan already approved.")
                 % {"approved": f"{programme.approved_total:,.2f}"},
@@ -209,6 +208,7 @@ def programme_update(*, programme: Programme, by: User, **fields: Any) -> Progra
                     code="budget_below_approved",
                     field="annual_budget",
                 )
+        programme.full_clean()
         _audited(programme, by, "updated")
         programme.save()
     return programme
