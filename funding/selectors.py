@@ -231,8 +231,9 @@ def sponsors_visible_to(user: Any) -> QuerySet[Sponsor]:
     return qs
 
 
-def sees_sponsor_contacts(user: Any) -> bool:
-    """Makers meet sponsors through the centre: contacts are for staff and the district."""
+def sees_centre_notes(user: Any) -> bool:
+    """Makers meet sponsors through the centre: sponsors' contacts and the centre's notes on
+    introductions are for staff and the district."""
     return _reads_everything_offered(user)
 
 

@@ -459,7 +459,7 @@ def sponsor_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "funding/sponsor_detail.html",
         {
             "sponsor": sponsor,
-            "show_contacts": selectors.sees_sponsor_contacts(request.user),
+            "show_contacts": selectors.sees_centre_notes(request.user),
             "sector_labels": [Sector(s).label for s in sponsor.focus_sectors or [] if s in Sector.values],
             "can_request": bool(companies) and sponsor.is_active,
         },
@@ -514,6 +514,7 @@ def _introduction_context(request: HttpRequest, introduction: Introduction, **fo
     return {
         "introduction": introduction,
         "is_officer": officer,
+        "show_notes": selectors.sees_centre_notes(request.user),
         "allowed": allowed,
         "advance_form": forms.get("advance_form")
         or IntroductionAdvanceForm(allowed=allowed, initial={"on": timezone.localdate()}),

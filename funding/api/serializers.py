@@ -228,7 +228,7 @@ class SponsorSerializer(ModelSerializer):
 
     @extend_schema_field(SponsorContactSerializer(many=True))
     def get_contacts(self, sponsor) -> list:
-        if not selectors.sees_sponsor_contacts(_user(self)):
+        if not selectors.sees_centre_notes(_user(self)):
             return []
         return SponsorContactSerializer(sponsor.contacts.all(), many=True).data
 
@@ -260,7 +260,7 @@ class IntroductionSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_notes(self, introduction) -> str:
-        return introduction.notes if selectors.sees_sponsor_contacts(_user(self)) else ""
+        return introduction.notes if selectors.sees_centre_notes(_user(self)) else ""
 
 
 class IntroductionCreateSerializer(VisibleChoicesMixin, serializers.Serializer):
