@@ -75,12 +75,12 @@ class RejectForm(forms.Form):
 
 class DisbursementForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (yuan)"), **AMOUNT, widget=forms.NumberInput(attrs={"step": "0.01"}))
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
 class PaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reference = forms.CharField(label=_("Payment reference"), required=False, max_length=100)
 
 
@@ -115,7 +115,9 @@ class IntroductionRequestForm(forms.Form):
 
 class IntroductionAdvanceForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=IntroductionStatus.choices)
-    on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     amount_invested = forms.DecimalField(
         label=_("Amount invested (yuan)"), required=False, **AMOUNT, widget=forms.NumberInput(attrs={"step": "0.01"})

@@ -75,7 +75,11 @@ def application_in(
 ) -> FundingApplication:
     """An application of `company` brought to `status` through the services."""
     application = services.application_create(
-        company=company, programme=programme, by=maker, requested_amount=amount, purpose="研发一条榫卯构件自动化生产线。"
+        company=company,
+        programme=programme,
+        by=maker,
+        requested_amount=amount,
+        purpose="研发一条榫卯构件自动化生产线。",
     )
     if status == ApplicationStatus.DRAFT:
         return application

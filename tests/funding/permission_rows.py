@@ -153,7 +153,9 @@ ROUTES = {
     ),
     "funding:document_download": Route(
         COMPANY_A_READ,
-        url=lambda o: reverse("funding:document_download", args=[o["funding_application_a"].pk, o["funding_document_a"].pk]),
+        url=lambda o: reverse(
+            "funding:document_download", args=[o["funding_application_a"].pk, o["funding_document_a"].pk]
+        ),
     ),
     "funding:document_remove": Route(
         DRAFT_EDIT,
@@ -176,7 +178,9 @@ ROUTES = {
         OFFICER_ONLY, method="post", url=lambda o: reverse("funding:disbursement_cancel", args=[fresh_tranche(o).pk])
     ),
     "funding:sponsor_list": Route(SIGNED_IN),
-    "funding:sponsor_detail": Route(SIGNED_IN, url=lambda o: reverse("funding:sponsor_detail", args=[o["funding_sponsor_a"].pk])),
+    "funding:sponsor_detail": Route(
+        SIGNED_IN, url=lambda o: reverse("funding:sponsor_detail", args=[o["funding_sponsor_a"].pk])
+    ),
     "funding:introduction_list": Route(SIGNED_IN),
     "funding:introduction_request": Route(MAKERS_WITH_A_COMPANY),
     "funding:introduction_detail": Route(
@@ -222,7 +226,9 @@ def _programme_body(o, p):
 OPERATIONS = {
     "programmes_list": Operation(API_AUTHENTICATED, "/api/v1/programmes/", "get"),
     "programmes_create": Operation(API_STAFF_CREATE, "/api/v1/programmes/", "post", data=_programme_body),
-    "programmes_retrieve": Operation(API_AUTHENTICATED, lambda o: f"/api/v1/programmes/{o['funding_programme'].pk}/", "get"),
+    "programmes_retrieve": Operation(
+        API_AUTHENTICATED, lambda o: f"/api/v1/programmes/{o['funding_programme'].pk}/", "get"
+    ),
     "programmes_partial_update": Operation(
         API_STAFF_UPDATE,
         lambda o: f"/api/v1/programmes/{o['funding_programme'].pk}/",
@@ -299,7 +305,9 @@ OPERATIONS = {
         "post",
         data=lambda o, p: {"name": f"海河产业基金（{p}）", "kind": "guidance_fund", "focus_sectors": ["materials"]},
     ),
-    "sponsors_retrieve": Operation(API_AUTHENTICATED, lambda o: f"/api/v1/sponsors/{o['funding_sponsor_a'].pk}/", "get"),
+    "sponsors_retrieve": Operation(
+        API_AUTHENTICATED, lambda o: f"/api/v1/sponsors/{o['funding_sponsor_a'].pk}/", "get"
+    ),
     "sponsors_partial_update": Operation(
         API_STAFF_UPDATE,
         lambda o: f"/api/v1/sponsors/{o['funding_sponsor_a'].pk}/",
@@ -311,7 +319,11 @@ OPERATIONS = {
         Expect(anon=401, maker=400, maker_a=201, staff=201, district=403, superuser=201),
         "/api/v1/introductions/",
         "post",
-        data=lambda o, p: {"company": o["company_a"].pk, "sponsor": o["funding_sponsor_b"].pk, "message": "贷款 300 万"},
+        data=lambda o, p: {
+            "company": o["company_a"].pk,
+            "sponsor": o["funding_sponsor_b"].pk,
+            "message": "贷款 300 万",
+        },
     ),
     "introductions_retrieve": Operation(
         API_COMPANY_A_READ, lambda o: f"/api/v1/introductions/{o['funding_introduction_a'].pk}/", "get"

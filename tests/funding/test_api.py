@@ -10,7 +10,14 @@ from django.utils import timezone
 from funding import services
 from funding.models import FundingApplication, Investment
 from tests.factories import UserFactory, resident_company
-from tests.funding.factories import PDF, ProgrammeFactory, SponsorContactFactory, SponsorFactory, application_in, introduction_in
+from tests.funding.factories import (
+    PDF,
+    ProgrammeFactory,
+    SponsorContactFactory,
+    SponsorFactory,
+    application_in,
+    introduction_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +40,10 @@ class TestApplications:
         body = response.json()
         assert body["status"] == "draft" and body["requested_amount"] == "1500000.00" and body["documents"] == []
         pk = body["id"]
-        assert maker.patch(f"/api/v1/funding-applications/{pk}/", {"purpose": "改"}, format="json").json()["purpose"] == "改"
+        assert (
+            maker.patch(f"/api/v1/funding-applications/{pk}/", {"purpose": "改"}, format="json").json()["purpose"]
+            == "改"
+        )
         assert maker.post(f"/api/v1/funding-applications/{pk}/submit/").json()["status"] == "submitted"
         officer = api_client_for(staff)
         assert officer.post(f"/api/v1/funding-applications/{pk}/review/").json()["status"] == "under_review"
@@ -70,21 +80,30 @@ class TestApplications:
 
     def test_a_closed_programme_and_an_ineligible_company_are_409s(self, api_client_for, maker_a, company_a):
         closed = ProgrammeFactory(closes_on=timezone.localdate() - timedelta(days=1))
-        response = api_client_for(maker_a).post("/api/v1/funding-applications/", _body(company_a, closed), format="json")
+        response = api_client_for(maker_a).post(
+            "/api/v1/funding-applications/", _body(company_a, closed), format="json"
+        )
         assert response.status_code == 409 and response.json()["code"] == "programme_closed"
         listed_only = ProgrammeFactory(required_designations=["listed"])
-        response = api_client_for(maker_a).post("/api/v1/funding-applications/", _body(company_a, listed_only), format="json")
+        response = api_client_for(maker_a).post(
+            "/api/v1/funding-applications/", _body(company_a, listed_only), format="json"
+        )
         assert response.status_code == 409 and response.json()["code"] == "not_eligible"
         response = api_client_for(maker_a).post(
             "/api/v1/funding-applications/", _body(company_a, listed_only), format="json", HTTP_ACCEPT_LANGUAGE="en"
         )
         assert "Listed company" in response.json()["detail"]
 
-    def test_a_budget_overrun_answers_409_over_budget(self, api_client_for, maker_a, maker_b, staff, superuser, company_a, company_b):
+    def test_a_budget_overrun_answers_409_over_budget(
+        self, api_client_for, maker_a, maker_b, staff, superuser, company_a, company_b
+    ):
         programme = ProgrammeFactory(budget=Decimal("1500000"), max_award=Decimal("1000000"))
         a = application_in("under_review", company=company_a, programme=programme, maker=maker_a, officer=staff)
         b = application_in("under_review", company=company_b, programme=programme, maker=maker_b, officer=superuser)
-        assert api_client_for(staff).post(f"/api/v1/funding-applications/{a.pk}/approve/", {}, format="json").status_code == 200
+        assert (
+            api_client_for(staff).post(f"/api/v1/funding-applications/{a.pk}/approve/", {}, format="json").status_code
+            == 200
+        )
         response = api_client_for(superuser).post(f"/api/v1/funding-applications/{b.pk}/approve/", {}, format="json")
         assert response.status_code == 409
         body = response.json()
@@ -93,12 +112,16 @@ class TestApplications:
 
     def test_a_refused_transition_is_a_409(self, api_client_for, maker_a, staff, company_a, programme):
         application = application_in("draft", company=company_a, programme=programme, maker=maker_a, officer=staff)
-        response = api_client_for(staff).post(f"/api/v1/funding-applications/{application.pk}/approve/", {}, format="json")
+        response = api_client_for(staff).post(
+            f"/api/v1/funding-applications/{application.pk}/approve/", {}, format="json"
+        )
         assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
 
     def test_reject_needs_a_note(self, api_client_for, maker_a, staff, company_a, programme):
         application = application_in("submitted", company=company_a, programme=programme, maker=maker_a, officer=staff)
-        response = api_client_for(staff).post(f"/api/v1/funding-applications/{application.pk}/reject/", {}, format="json")
+        response = api_client_for(staff).post(
+            f"/api/v1/funding-applications/{application.pk}/reject/", {}, format="json"
+        )
         assert response.status_code == 400 and "note" in response.json()["fields"]
 
     def test_filters(self, api_client_for, maker_a, staff, company_a, programme):
@@ -142,7 +165,9 @@ class TestProgrammes:
         assert response.status_code == 409 and response.json()["code"] == "budget_below_approved"
 
     def test_open_filter_and_hidden_programmes(self, api_client_for, maker_a, staff, programme):
-        ProgrammeFactory(closes_on=timezone.localdate() - timedelta(days=1), opens_on=timezone.localdate() - timedelta(days=9))
+        ProgrammeFactory(
+            closes_on=timezone.localdate() - timedelta(days=1), opens_on=timezone.localdate() - timedelta(days=9)
+        )
         hidden = ProgrammeFactory(is_active=False)
         maker = api_client_for(maker_a)
         assert [p["id"] for p in maker.get("/api/v1/programmes/?open=true").json()["results"]] == [programme.pk]
@@ -169,7 +194,9 @@ class TestDisbursements:
 
 
 class TestSponsorsAndIntroductions:
-    def test_contacts_and_notes_are_for_staff_and_the_district(self, api_client_for, maker_a, staff, district, company_a, sponsor):
+    def test_contacts_and_notes_are_for_staff_and_the_district(
+        self, api_client_for, maker_a, staff, district, company_a, sponsor
+    ):
         SponsorContactFactory(sponsor=sponsor)
         introduction_in("introduced", company=company_a, sponsor=sponsor, maker=maker_a, officer=staff)
         services.introduction_add_note(introduction=company_a.introductions.get(), by=staff, note="对方关注毛利")
@@ -193,7 +220,10 @@ class TestSponsorsAndIntroductions:
         assert duplicate.status_code == 409 and duplicate.json()["code"] == "duplicate_introduction"
         officer = api_client_for(staff)
         for status in ("introduced", "meeting_held", "term_sheet"):
-            assert officer.post(f"/api/v1/introductions/{pk}/advance/", {"status": status}, format="json").status_code == 200
+            assert (
+                officer.post(f"/api/v1/introductions/{pk}/advance/", {"status": status}, format="json").status_code
+                == 200
+            )
         response = officer.post(f"/api/v1/introductions/{pk}/advance/", {"status": "invested"}, format="json")
         assert response.status_code == 400 and "amount_invested" in response.json()["fields"]
         response = officer.post(
@@ -220,20 +250,30 @@ class TestSponsorsAndIntroductions:
 
 
 class TestLedgerAndTotals:
-    def test_totals_are_for_staff_and_the_district(self, api_client_for, maker_a, district, staff, company_a, programme):
+    def test_totals_are_for_staff_and_the_district(
+        self, api_client_for, maker_a, district, staff, company_a, programme
+    ):
         application_in("approved", company=company_a, programme=programme, maker=maker_a, officer=staff)
         assert api_client_for(maker_a).get("/api/v1/funding-totals/").status_code == 403
         body = api_client_for(district).get("/api/v1/funding-totals/").json()
         assert body["approved_amount"] == "1000000.00" and body["by_level"][0]["key"] == "municipal"
         assert api_client_for(district).get("/api/v1/funding-totals/?year=1").status_code == 400
         year = timezone.localdate().year
-        assert api_client_for(district).get(f"/api/v1/funding-totals/?year={year - 1}").json()["approved_amount"] == "0.00"
+        assert (
+            api_client_for(district).get(f"/api/v1/funding-totals/?year={year - 1}").json()["approved_amount"] == "0.00"
+        )
 
     def test_ledger_summaries(self, api_client_for, maker_a, staff, company_a, company_b, programme):
         application_in("approved", company=company_a, programme=programme, maker=maker_a, officer=staff)
         rows = api_client_for(maker_a).get("/api/v1/funding-ledgers/").json()["results"]
         assert rows == [
-            {"company": company_a.pk, "name": company_a.name, "awarded": "1000000.00", "disbursed": "0.00", "invested": "0.00"}
+            {
+                "company": company_a.pk,
+                "name": company_a.name,
+                "awarded": "1000000.00",
+                "disbursed": "0.00",
+                "invested": "0.00",
+            }
         ]
         assert api_client_for(maker_a).get("/api/v1/funding-ledgers/99999999999999999999/").status_code == 404
 
@@ -244,7 +284,9 @@ def _grow_everything(site, officer, n=3):
         company = resident_company(site=site, owner=owner)
         award = application_in("approved", company=company, programme=ProgrammeFactory(), maker=owner, officer=officer)
         services.application_document_add(
-            application=application_in("draft", company=company, programme=ProgrammeFactory(), maker=owner, officer=officer),
+            application=application_in(
+                "draft", company=company, programme=ProgrammeFactory(), maker=owner, officer=officer
+            ),
             by=owner,
             title="计划",
             file=SimpleUploadedFile("p.pdf", PDF, content_type="application/pdf"),
@@ -274,9 +316,13 @@ def test_lists_run_a_constant_number_of_queries(url, api_client_for, staff, site
     assert_constant_queries(fetch=lambda: client.get(url), grow=lambda: _grow_everything(site_a, staff))
 
 
-def test_the_ledger_runs_a_constant_number_of_queries(api_client_for, maker_a, staff, company_a, assert_constant_queries):
+def test_the_ledger_runs_a_constant_number_of_queries(
+    api_client_for, maker_a, staff, company_a, assert_constant_queries
+):
     def grow():
-        award = application_in("approved", company=company_a, programme=ProgrammeFactory(), maker=maker_a, officer=staff)
+        award = application_in(
+            "approved", company=company_a, programme=ProgrammeFactory(), maker=maker_a, officer=staff
+        )
         tranche = services.disbursement_schedule(application=award, by=staff, amount="1", due_on=timezone.localdate())
         services.disbursement_mark_paid(disbursement=tranche, by=staff, paid_on=timezone.localdate())
 

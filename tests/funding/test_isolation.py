@@ -20,7 +20,9 @@ def a_things(maker_a, staff, company_a, sponsor):
     document = services.application_document_add(
         application=draft, by=maker_a, title="商业计划书", file=SimpleUploadedFile("p.pdf", PDF)
     )
-    submitted = application_in("submitted", company=company_a, programme=ProgrammeFactory(), maker=maker_a, officer=staff)
+    submitted = application_in(
+        "submitted", company=company_a, programme=ProgrammeFactory(), maker=maker_a, officer=staff
+    )
     award = application_in("approved", company=company_a, programme=ProgrammeFactory(), maker=maker_a, officer=staff)
     tranche = services.disbursement_schedule(application=award, by=staff, amount="1000", due_on=timezone.localdate())
     introduction = introduction_in("introduced", company=company_a, sponsor=sponsor, maker=maker_a, officer=staff)
@@ -128,8 +130,16 @@ def test_api_objects_of_another_company_are_404(api_client_for, maker_b, company
             "company",
         ),
         ("/api/v1/introductions/", {"company": company_a.pk, "sponsor": sponsor.pk}, "company"),
-        ("/api/v1/disbursements/", {"application": t["award"].pk, "amount": "1", "due_on": "2026-12-01"}, "application"),
-        ("/api/v1/investments/", {"company": company_a.pk, "amount": "1", "investors": "x", "closed_on": "2026-01-01"}, "company"),
+        (
+            "/api/v1/disbursements/",
+            {"application": t["award"].pk, "amount": "1", "due_on": "2026-12-01"},
+            "application",
+        ),
+        (
+            "/api/v1/investments/",
+            {"company": company_a.pk, "amount": "1", "investors": "x", "closed_on": "2026-01-01"},
+            "company",
+        ),
     ]:
         response = client.post(url, body, format="json")
         assert response.status_code == 400 and field in response.json()["fields"], url
@@ -146,7 +156,9 @@ def test_api_objects_of_another_company_are_404(api_client_for, maker_b, company
 
 
 def test_staff_see_only_their_sites_companies(api_client_for, staff, maker_b, superuser, company_b):
-    other = application_in("submitted", company=company_b, programme=ProgrammeFactory(), maker=maker_b, officer=superuser)
+    other = application_in(
+        "submitted", company=company_b, programme=ProgrammeFactory(), maker=maker_b, officer=superuser
+    )
     client = api_client_for(staff)
     assert client.get(f"/api/v1/funding-applications/{other.pk}/").status_code == 404
     assert client.get(f"/api/v1/funding-ledgers/{company_b.pk}/").status_code == 404
@@ -159,5 +171,8 @@ def test_district_reads_everything_and_changes_nothing(api_client_for, client_fo
     before = _snapshot()
     response = client.post(f"/api/v1/funding-applications/{a_things['submitted'].pk}/review/")
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
-    assert client_for(district).post(reverse("funding:application_review", args=[a_things["submitted"].pk])).status_code == 403
+    assert (
+        client_for(district).post(reverse("funding:application_review", args=[a_things["submitted"].pk])).status_code
+        == 403
+    )
     assert _snapshot() == before

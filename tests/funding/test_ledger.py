@@ -58,7 +58,13 @@ def ledger_fixture(maker_a, maker_b, staff, superuser, company_a, company_b):
     services.disbursement_mark_paid(disbursement=t2, by=staff, paid_on=date(2025, 1, 15))
 
     a2 = application_in(
-        "approved", company=company_a, programme=fund, maker=maker_a, officer=staff, amount=D("1800000"), approved=D("1500000")
+        "approved",
+        company=company_a,
+        programme=fund,
+        maker=maker_a,
+        officer=staff,
+        amount=D("1800000"),
+        approved=D("1500000"),
     )
     _decided_in(a2, 2025, 4)
     t3 = services.disbursement_schedule(application=a2, by=staff, amount="750000", due_on=date(2025, 9, 1))
@@ -66,12 +72,21 @@ def ledger_fixture(maker_a, maker_b, staff, superuser, company_a, company_b):
     services.disbursement_schedule(application=a2, by=staff, amount="750000", due_on=date(2026, 12, 31))
 
     application_in("rejected", company=company_a, programme=ministry, maker=maker_a, officer=staff)
-    application_in("submitted", company=company_a, programme=ProgrammeFactory(level="national"), maker=maker_a, officer=staff)
+    application_in(
+        "submitted", company=company_a, programme=ProgrammeFactory(level="national"), maker=maker_a, officer=staff
+    )
 
     services.investment_record(
-        company=company_a, by=staff, amount="3000000", investors="李明（天使投资人）", closed_on=date(2024, 11, 20), round="angel"
+        company=company_a,
+        by=staff,
+        amount="3000000",
+        investors="李明（天使投资人）",
+        closed_on=date(2024, 11, 20),
+        round="angel",
     )
-    introduction = introduction_in("term_sheet", company=company_a, sponsor=SponsorFactory(name="中民投"), maker=maker_a, officer=staff)
+    introduction = introduction_in(
+        "term_sheet", company=company_a, sponsor=SponsorFactory(name="中民投"), maker=maker_a, officer=staff
+    )
     Introduction.objects.filter(pk=introduction.pk).update(requested_on=date(2025, 5, 1))
     introduction.refresh_from_db()
     services.introduction_advance(
@@ -119,9 +134,16 @@ def test_the_api_gives_the_same_figures(ledger_fixture, api_client_for, maker_a,
     body = api_client_for(maker_a).get(f"/api/v1/funding-ledgers/{company_a.pk}/").json()
     assert body["awarded"] == "2000000.00" and body["disbursed"] == "1250000.00"
     assert body["outstanding"] == "750000.00" and body["invested"] == "11000000.00"
-    assert body["years"][1] == {"year": 2025, "awarded": "1500000.00", "disbursed": "1050000.00", "invested": "8000000.00"}
+    assert body["years"][1] == {
+        "year": 2025,
+        "awarded": "1500000.00",
+        "disbursed": "1050000.00",
+        "invested": "8000000.00",
+    }
     assert len(body["entries"]) == 7 and body["entries"][1]["reference"] == "河财拨〔2024〕31号"
-    summary = {row["company"]: row for row in api_client_for(district).get("/api/v1/funding-ledgers/").json()["results"]}
+    summary = {
+        row["company"]: row for row in api_client_for(district).get("/api/v1/funding-ledgers/").json()["results"]
+    }
     assert summary[company_a.pk] == {
         "company": company_a.pk,
         "name": company_a.name,

@@ -74,7 +74,13 @@ class TestProgrammes:
         ],
     )
     def test_field_rules(self, staff, fields, field):
-        base = {"name": "区级房租补贴", "level": "district", "kind": "rent_subsidy", "funder": "河西区", "budget": "10000000"}
+        base = {
+            "name": "区级房租补贴",
+            "level": "district",
+            "kind": "rent_subsidy",
+            "funder": "河西区",
+            "budget": "10000000",
+        }
         with pytest.raises(ValidationError) as error:
             services.programme_create(by=staff, **{**base, **fields})
         assert field in error.value.message_dict
@@ -129,7 +135,10 @@ class TestApplying:
         "change",
         [
             {"opens_on": timezone.localdate() + timedelta(days=1)},
-            {"closes_on": timezone.localdate() - timedelta(days=1), "opens_on": timezone.localdate() - timedelta(days=60)},
+            {
+                "closes_on": timezone.localdate() - timedelta(days=1),
+                "opens_on": timezone.localdate() - timedelta(days=60),
+            },
             {"is_active": False},
         ],
     )
@@ -268,7 +277,9 @@ def test_every_transition(status, action, maker_a, staff, company_a, programme):
 
 class TestDeciding:
     def test_approval_is_audited(self, maker_a, staff, company_a, programme):
-        application = application_in("under_review", company=company_a, programme=programme, maker=maker_a, officer=staff)
+        application = application_in(
+            "under_review", company=company_a, programme=programme, maker=maker_a, officer=staff
+        )
         services.application_approve(application=application, by=staff, approved_amount="800000", note="分两期拨付。")
         application.refresh_from_db()
         assert application.status == ApplicationStatus.APPROVED
@@ -290,7 +301,9 @@ class TestDeciding:
         assert Programme.objects.get(pk=programme.pk).approved_total == Decimal("800000.00")
 
     def test_approval_defaults_to_the_amount_requested_and_never_exceeds_it(self, maker_a, staff, company_a, programme):
-        application = application_in("under_review", company=company_a, programme=programme, maker=maker_a, officer=staff)
+        application = application_in(
+            "under_review", company=company_a, programme=programme, maker=maker_a, officer=staff
+        )
         with pytest.raises(ValidationError) as error:
             services.application_approve(application=application, by=staff, approved_amount="1000000.01")
         assert "approved_amount" in error.value.message_dict
@@ -298,7 +311,9 @@ class TestDeciding:
 
     def test_the_award_respects_the_programmes_smallest_award(self, maker_a, staff, company_a):
         programme = ProgrammeFactory(min_award=Decimal("500000"))
-        application = application_in("under_review", company=company_a, programme=programme, maker=maker_a, officer=staff)
+        application = application_in(
+            "under_review", company=company_a, programme=programme, maker=maker_a, officer=staff
+        )
         with pytest.raises(ValidationError):
             services.application_approve(application=application, by=staff, approved_amount="100000")
 
@@ -315,7 +330,9 @@ class TestDeciding:
         services.application_approve(application=b, by=superuser, approved_amount="500000")
         assert Programme.objects.get(pk=programme.pk).approved_total == programme.budget
 
-    def test_a_yearly_programme_keeps_to_its_budget_for_the_year(self, maker_a, maker_b, staff, superuser, company_a, company_b):
+    def test_a_yearly_programme_keeps_to_its_budget_for_the_year(
+        self, maker_a, maker_b, staff, superuser, company_a, company_b
+    ):
         programme = ProgrammeFactory(budget=Decimal("5000000"), annual_budget=Decimal("1000000"), max_award=M)
         a = application_in("under_review", company=company_a, programme=programme, maker=maker_a, officer=staff)
         b = application_in("under_review", company=company_b, programme=programme, maker=maker_b, officer=superuser)
@@ -338,7 +355,9 @@ class TestDeciding:
         assert "研发投入不足" in message.body and message.language == "zh-hans"
 
     def test_approval_tells_the_owners_in_their_language(self, maker_b, superuser, company_b, programme):
-        application = application_in("under_review", company=company_b, programme=programme, maker=maker_b, officer=superuser)
+        application = application_in(
+            "under_review", company=company_b, programme=programme, maker=maker_b, officer=superuser
+        )
         services.application_approve(application=application, by=superuser)
         message = Notification.objects.get(kind="funding.application_approved", recipient=maker_b)
         assert message.language == "en" and message.subject.startswith("Approved")
@@ -346,7 +365,9 @@ class TestDeciding:
 
     @pytest.mark.parametrize("who", ["maker_a", "district", "maker_b"])
     def test_only_funding_officers_decide(self, request, maker_a, staff, company_a, programme, who):
-        application = application_in("under_review", company=company_a, programme=programme, maker=maker_a, officer=staff)
+        application = application_in(
+            "under_review", company=company_a, programme=programme, maker=maker_a, officer=staff
+        )
         user = request.getfixturevalue(who)
         for call in (
             lambda: services.application_approve(application=application, by=user),
@@ -357,7 +378,9 @@ class TestDeciding:
         assert FundingApplication.objects.get(pk=application.pk).status == "under_review"
 
     def test_staff_of_another_site_do_not_decide(self, maker_b, staff, superuser, company_b, programme):
-        application = application_in("submitted", company=company_b, programme=programme, maker=maker_b, officer=superuser)
+        application = application_in(
+            "submitted", company=company_b, programme=programme, maker=maker_b, officer=superuser
+        )
         with pytest.raises(NotAllowed):
             services.application_start_review(application=application, by=staff)
 
@@ -440,7 +463,9 @@ class TestDisbursements:
             services.disbursement_mark_paid(
                 disbursement=tranche, by=staff, paid_on=timezone.localdate() + timedelta(days=1)
             )
-        services.disbursement_mark_paid(disbursement=tranche, by=staff, paid_on=timezone.localdate(), reference="HX-001")
+        services.disbursement_mark_paid(
+            disbursement=tranche, by=staff, paid_on=timezone.localdate(), reference="HX-001"
+        )
         tranche.refresh_from_db()
         assert tranche.is_paid and tranche.reference == "HX-001"
         assert tranche.history.latest().history_user == staff
@@ -524,7 +549,9 @@ def test_every_introduction_transition(current, target, maker_a, staff, company_
 
 class TestIntroductions:
     def test_a_maker_asks_and_the_sites_staff_hear(self, maker_a, staff, company_a, sponsor):
-        introduction = services.introduction_request(company=company_a, sponsor=sponsor, by=maker_a, message="Pre-A 轮 1000 万")
+        introduction = services.introduction_request(
+            company=company_a, sponsor=sponsor, by=maker_a, message="Pre-A 轮 1000 万"
+        )
         assert introduction.status == IntroductionStatus.REQUESTED and introduction.requested_by == maker_a
         message = Notification.objects.get(kind="funding.introduction_requested")
         assert message.recipient == staff and company_a.name in message.subject
@@ -599,7 +626,12 @@ class TestIntroductions:
 class TestInvestments:
     def test_staff_record_a_round(self, staff, company_a, sponsor):
         investment = services.investment_record(
-            company=company_a, by=staff, amount="3000000", investors="李明（天使）", closed_on=date(2025, 11, 20), round="angel"
+            company=company_a,
+            by=staff,
+            amount="3000000",
+            investors="李明（天使）",
+            closed_on=date(2025, 11, 20),
+            round="angel",
         )
         assert investment.recorded_by == staff
 
@@ -631,13 +663,17 @@ class TestProgrammeClosingReminders:
     def closing(self, db):
         return ProgrammeFactory(closes_on=timezone.localdate() + timedelta(days=14), name="小巨人升级专项")
 
-    def test_owners_of_eligible_companies_that_have_not_applied(self, closing, company_a, company_b, maker_a, maker_b, site_a):
+    def test_owners_of_eligible_companies_that_have_not_applied(
+        self, closing, company_a, company_b, maker_a, maker_b, site_a
+    ):
         other = resident_company(site=site_a, owner=UserFactory(email="owner-c@example.org"))
         application_in("submitted", company=other, programme=closing, maker=other.memberships.get().user, officer=None)
         # Company B only has a draft: it has not applied yet.
         application_in("draft", company=company_b, programme=closing, maker=maker_b, officer=None)
         assert services.programme_closing_reminders_send() == 2
-        recipients = set(Notification.objects.filter(kind="funding.programme_closing").values_list("recipient__email", flat=True))
+        recipients = set(
+            Notification.objects.filter(kind="funding.programme_closing").values_list("recipient__email", flat=True)
+        )
         assert recipients == {maker_a.email, maker_b.email}
         english = Notification.objects.get(recipient=maker_b)
         assert english.subject == f"{closing.name_en} closes in 14 days"
@@ -661,9 +697,7 @@ class TestQuietIntroductionReminders:
     def _age(self, introduction, days):
         from funding.models import Introduction
 
-        Introduction.objects.filter(pk=introduction.pk).update(
-            last_activity_at=timezone.now() - timedelta(days=days)
-        )
+        Introduction.objects.filter(pk=introduction.pk).update(last_activity_at=timezone.now() - timedelta(days=days))
 
     def test_staff_hear_after_fourteen_quiet_days(self, maker_a, staff, superuser, company_a, sponsor):
         outsider = UserFactory(email="staff-b@example.org")
@@ -676,7 +710,9 @@ class TestQuietIntroductionReminders:
         self._age(introduction, 14)
         assert services.introduction_quiet_reminders_send() == 2  # staff of site A and staff of every site
         assert services.introduction_quiet_reminders_send() == 0
-        recipients = set(Notification.objects.filter(kind="funding.introduction_quiet").values_list("recipient", flat=True))
+        recipients = set(
+            Notification.objects.filter(kind="funding.introduction_quiet").values_list("recipient", flat=True)
+        )
         assert recipients == {staff.pk, outsider.pk}
         # An update, then another quiet spell: another reminder.
         services.introduction_add_note(introduction=introduction, by=staff, note="已跟进")
@@ -691,15 +727,21 @@ class TestQuietIntroductionReminders:
 
 
 class TestDisbursementReminders:
-    def test_officers_hear_of_a_tranche_due_within_a_week(self, maker_a, maker_b, staff, superuser, company_a, company_b, programme):
+    def test_officers_hear_of_a_tranche_due_within_a_week(
+        self, maker_a, maker_b, staff, superuser, company_a, company_b, programme
+    ):
         today = timezone.localdate()
         award = application_in("approved", company=company_a, programme=programme, maker=maker_a, officer=staff)
-        due = services.disbursement_schedule(application=award, by=staff, amount="100000", due_on=today + timedelta(days=7))
+        due = services.disbursement_schedule(
+            application=award, by=staff, amount="100000", due_on=today + timedelta(days=7)
+        )
         services.disbursement_schedule(application=award, by=staff, amount="100000", due_on=today + timedelta(days=8))
         paid = services.disbursement_schedule(application=award, by=staff, amount="100000", due_on=today)
         services.disbursement_mark_paid(disbursement=paid, by=staff, paid_on=today)
         other = application_in("approved", company=company_b, programme=programme, maker=maker_b, officer=superuser)
-        services.disbursement_schedule(application=other, by=superuser, amount="100000", due_on=today + timedelta(days=1))
+        services.disbursement_schedule(
+            application=other, by=superuser, amount="100000", due_on=today + timedelta(days=1)
+        )
         assert services.disbursement_due_reminders_send() == 1  # staff of site A; nobody else is unscoped staff
         message = Notification.objects.get(kind="funding.disbursement_due")
         assert message.recipient == staff and f"disbursement-due:{due.pk}:" in message.dedupe_key

@@ -12,7 +12,14 @@ from funding import services
 from funding.choices import ApplicationStatus
 from funding.models import Disbursement, FundingApplication, Introduction
 from tests.factories import UserFactory, resident_company
-from tests.funding.factories import PDF, ProgrammeFactory, SponsorContactFactory, SponsorFactory, application_in, introduction_in
+from tests.funding.factories import (
+    PDF,
+    ProgrammeFactory,
+    SponsorContactFactory,
+    SponsorFactory,
+    application_in,
+    introduction_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +54,14 @@ class TestProgrammes:
 
     def test_detail_says_why_a_company_may_not_apply(self, client_for, maker_a, company_a):
         programme = ProgrammeFactory(required_designations=["little_giant"])
-        response = client_for(maker_a).get(reverse("funding:programme_detail", args=[programme.pk]), HTTP_ACCEPT_LANGUAGE="en")
+        response = client_for(maker_a).get(
+            reverse("funding:programme_detail", args=[programme.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
         assert "The company needs a valid designation" in response.content.decode()
 
-    def test_lists_run_a_constant_number_of_queries(self, client_for, maker_a, staff, company_a, site_a, assert_constant_queries):
+    def test_lists_run_a_constant_number_of_queries(
+        self, client_for, maker_a, staff, company_a, site_a, assert_constant_queries
+    ):
         ProgrammeFactory()
         for user in (maker_a, staff):
             client = client_for(user)
@@ -76,7 +87,9 @@ class TestApplying:
             },
         )
         application = FundingApplication.objects.get()
-        assert response.status_code == 302 and response.url == reverse("funding:application_detail", args=[application.pk])
+        assert response.status_code == 302 and response.url == reverse(
+            "funding:application_detail", args=[application.pk]
+        )
         assert application.status == ApplicationStatus.SUBMITTED and application.documents.count() == 1
         detail = client.get(response.url).content.decode()
         assert "计划书.pdf" in detail and "¥1,500,000.00" in detail
@@ -148,7 +161,12 @@ class TestDeciding:
     def test_over_budget_shows_on_the_form(self, client_for, maker_a, staff, company_a):
         programme = ProgrammeFactory(budget=Decimal("500000"), max_award=Decimal("500000"))
         application = application_in(
-            "under_review", company=company_a, programme=programme, maker=maker_a, officer=staff, amount=Decimal("500000")
+            "under_review",
+            company=company_a,
+            programme=programme,
+            maker=maker_a,
+            officer=staff,
+            amount=Decimal("500000"),
         )
         services.programme_update(programme=programme, by=staff, budget="400000", max_award="400000")
         response = client_for(staff).post(
@@ -162,7 +180,9 @@ class TestDeciding:
         programme_b = ProgrammeFactory(budget=Decimal("300000"), max_award=Decimal("2000000"))
         other = application_in("under_review", company=company_a, programme=programme_b, maker=maker_a, officer=staff)
         response = client_for(staff).post(
-            reverse("funding:application_approve", args=[other.pk]), {"approved_amount": "400000"}, HTTP_ACCEPT_LANGUAGE="en"
+            reverse("funding:application_approve", args=[other.pk]),
+            {"approved_amount": "400000"},
+            HTTP_ACCEPT_LANGUAGE="en",
         )
         assert response.status_code == 400
         assert "exceed the programme&#x27;s budget: 300,000.00 yuan are left" in response.content.decode()
@@ -178,7 +198,9 @@ class TestDeciding:
         response = client_for(maker_a).post(reverse("funding:application_withdraw", args=[application.pk]), follow=True)
         assert response.status_code == 200 and "flash__item--error" in response.content.decode()
 
-    def test_the_list_runs_a_constant_number_of_queries(self, client_for, staff, district, site_a, assert_constant_queries):
+    def test_the_list_runs_a_constant_number_of_queries(
+        self, client_for, staff, district, site_a, assert_constant_queries
+    ):
         _many_applications(site_a, staff, 1)
         for user in (staff, district):
             client = client_for(user)
@@ -231,7 +253,10 @@ class TestDisbursements:
 class TestSponsorsAndIntroductions:
     def test_makers_see_sponsors_without_contacts(self, client_for, maker_a, staff, sponsor):
         SponsorContactFactory(sponsor=sponsor, name="赵经理")
-        assert "赵经理" not in client_for(maker_a).get(reverse("funding:sponsor_detail", args=[sponsor.pk])).content.decode()
+        assert (
+            "赵经理"
+            not in client_for(maker_a).get(reverse("funding:sponsor_detail", args=[sponsor.pk])).content.decode()
+        )
         assert "赵经理" in client_for(staff).get(reverse("funding:sponsor_detail", args=[sponsor.pk])).content.decode()
 
     def test_filter_by_sector(self, client_for, maker_a):
@@ -248,7 +273,9 @@ class TestSponsorsAndIntroductions:
         )
         introduction = Introduction.objects.get()
         assert response.status_code == 302 and introduction.requested_by == maker_a
-        response = client.post(reverse("funding:introduction_request"), {"company": company_a.pk, "sponsor": sponsor.pk})
+        response = client.post(
+            reverse("funding:introduction_request"), {"company": company_a.pk, "sponsor": sponsor.pk}
+        )
         assert response.status_code == 200 and Introduction.objects.count() == 1  # the duplicate is a form error
         page = client.get(reverse("funding:introduction_list")).content.decode()
         assert sponsor.name in page
@@ -273,10 +300,20 @@ class TestSponsorsAndIntroductions:
     def test_notes_are_for_staff(self, client_for, maker_a, staff, company_a, sponsor):
         introduction = introduction_in("introduced", company=company_a, sponsor=sponsor, maker=maker_a, officer=staff)
         client_for(staff).post(reverse("funding:introduction_note", args=[introduction.pk]), {"note": "对方偏好B轮"})
-        assert "对方偏好B轮" in client_for(staff).get(reverse("funding:introduction_detail", args=[introduction.pk])).content.decode()
-        assert "对方偏好B轮" not in client_for(maker_a).get(reverse("funding:introduction_detail", args=[introduction.pk])).content.decode()
+        assert (
+            "对方偏好B轮"
+            in client_for(staff).get(reverse("funding:introduction_detail", args=[introduction.pk])).content.decode()
+        )
+        assert (
+            "对方偏好B轮"
+            not in client_for(maker_a)
+            .get(reverse("funding:introduction_detail", args=[introduction.pk]))
+            .content.decode()
+        )
 
-    def test_lists_run_a_constant_number_of_queries(self, client_for, maker_a, staff, company_a, assert_constant_queries):
+    def test_lists_run_a_constant_number_of_queries(
+        self, client_for, maker_a, staff, company_a, assert_constant_queries
+    ):
         def grow():
             for _ in range(3):
                 sponsor = SponsorFactory()
@@ -293,25 +330,37 @@ class TestSponsorsAndIntroductions:
 class TestLedgerAndTotals:
     def test_the_ledger_page(self, client_for, maker_a, staff, company_a, programme):
         award = application_in("approved", company=company_a, programme=programme, maker=maker_a, officer=staff)
-        tranche = services.disbursement_schedule(application=award, by=staff, amount="250000", due_on=timezone.localdate())
+        tranche = services.disbursement_schedule(
+            application=award, by=staff, amount="250000", due_on=timezone.localdate()
+        )
         services.disbursement_mark_paid(disbursement=tranche, by=staff, paid_on=timezone.localdate())
         page = client_for(maker_a).get(reverse("funding:ledger", args=[company_a.pk])).content.decode()
         assert 'data-testid="ledger-awarded">¥1,000,000.00<' in page
         assert 'data-testid="ledger-disbursed">¥250,000.00<' in page
 
-    def test_the_ledger_runs_a_constant_number_of_queries(self, client_for, maker_a, staff, company_a, assert_constant_queries):
+    def test_the_ledger_runs_a_constant_number_of_queries(
+        self, client_for, maker_a, staff, company_a, assert_constant_queries
+    ):
         def grow():
             for _ in range(3):
-                award = application_in("approved", company=company_a, programme=ProgrammeFactory(), maker=maker_a, officer=staff)
-                tranche = services.disbursement_schedule(application=award, by=staff, amount="1", due_on=timezone.localdate())
+                award = application_in(
+                    "approved", company=company_a, programme=ProgrammeFactory(), maker=maker_a, officer=staff
+                )
+                tranche = services.disbursement_schedule(
+                    application=award, by=staff, amount="1", due_on=timezone.localdate()
+                )
                 services.disbursement_mark_paid(disbursement=tranche, by=staff, paid_on=timezone.localdate())
-                services.investment_record(company=company_a, by=staff, amount="1", investors="x", closed_on=timezone.localdate())
+                services.investment_record(
+                    company=company_a, by=staff, amount="1", investors="x", closed_on=timezone.localdate()
+                )
 
         grow()
         client = client_for(maker_a)
         assert_constant_queries(fetch=lambda: client.get(reverse("funding:ledger", args=[company_a.pk])), grow=grow)
 
-    def test_totals_for_staff_and_the_district(self, client_for, maker_a, district, staff, site_a, assert_constant_queries):
+    def test_totals_for_staff_and_the_district(
+        self, client_for, maker_a, district, staff, site_a, assert_constant_queries
+    ):
         assert client_for(maker_a).get(reverse("funding:totals")).status_code == 403
         _many_applications(site_a, staff, 1)
         client = client_for(district)
@@ -335,14 +384,18 @@ class TestHomePanels:
         assert 'data-testid="introductions-introduced">1<' in staff_page
         assert client_for(district).get(reverse("home")).status_code == 200
 
-    def test_the_home_page_runs_a_constant_number_of_queries(self, client_for, maker_a, staff, company_a, site_a, assert_constant_queries):
+    def test_the_home_page_runs_a_constant_number_of_queries(
+        self, client_for, maker_a, staff, company_a, site_a, assert_constant_queries
+    ):
         application_in("submitted", company=company_a, programme=ProgrammeFactory(), maker=maker_a, officer=staff)
         for user in (maker_a, staff):
             client = client_for(user)
             assert_constant_queries(
                 fetch=lambda c=client: c.get(reverse("home")),
                 grow=lambda: [
-                    application_in("submitted", company=company_a, programme=ProgrammeFactory(), maker=maker_a, officer=staff)
+                    application_in(
+                        "submitted", company=company_a, programme=ProgrammeFactory(), maker=maker_a, officer=staff
+                    )
                     for _ in range(2)
                 ],
             )
