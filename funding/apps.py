@@ -47,7 +47,7 @@ class FundingConfig(AppConfig):
         registry.register_nav_item(
             NavItem(
                 key="sponsors",
-                label=_("Sponsors"),
+                label=_("Sponsors and introductions"),
                 url_name="funding:introduction_list",
                 order=55,
                 visible=lambda user: user.is_authenticated,

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from companies.choices import CompanyStatus, MemberRole
 from companies.models import Company, Membership, Residency
@@ -542,7 +543,7 @@ def funding_totals(user: Any, *, year: int | None = None) -> FundingTotals:
         row.label = str(ProgrammeLevel(row.key).label)
     by_year = grouped("budget_year", "application__budget_year")
     for row in by_year.values():
-        row.label = str(row.key) if row.key else "—"
+        row.label = str(row.key) if row.key else str(_("Not decided yet"))
     by_site = grouped("site", "application__site")
     site_names = {s.pk: s.display_name() for s in Site.objects.filter(pk__in=[k for k in by_site if k])}
     for row in by_site.values():

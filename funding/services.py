@@ -10,7 +10,7 @@ API call authenticated by token is audited like a page the officer clicked.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -43,6 +43,7 @@ from .models import (
     Investment,
     Programme,
     Sponsor,
+    SponsorContact,
 )
 
 logger = logging.getLogger(__name__)
@@ -479,6 +480,53 @@ def application_approve(
     return application
 
 
+def application_record_award(
+    *,
+    company: Company,
+    programme: Programme,
+    by: User,
+    amount: Any,
+    decided_on: date,
+    purpose: str,
+    note: str = "",
+) -> FundingApplication:
+    """Enter an award decided before these records were kept (say, a 2014 innovation fund),
+    so that the company's ledger and the programme's budget are complete. It counts against
+    the budget like any approval, in the year it was decided."""
+    _require_funding_officer(by, company_current_site_id(company))
+    amount = _money(amount, "amount")
+    if amount <= 0:
+        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("Record an award once it has been decided.")})
+    decided_at = timezone.make_aware(datetime.combine(decided_on, time(9, 0)))
+    with transaction.atomic():
+        programme = _lock_programme(programme.pk)
+        left = _budget_left(programme, decided_on.year)
+        if amount > left:
+            raise _over_budget(left)
+        application = FundingApplication(
+            company=company,
+            programme=programme,
+            site_id=company_current_site_id(company),
+            applicant=by,
+            requested_amount=amount,
+            purpose=(purpose or "").strip(),
+            status=ApplicationStatus.APPROVED,
+            approved_amount=amount,
+            budget_year=decided_on.year,
+            submitted_at=decided_at,
+            decided_at=decided_at,
+            decided_by=by,
+            decision_note=(note or "").strip(),
+        )
+        application.full_clean()
+        _audited(application, by, "past award recorded")
+        application.save()
+        Programme.objects.filter(pk=programme.pk).update(approved_total=F("approved_total") + amount)
+    return application
+
+
 def application_reject(*, application: FundingApplication, by: User, note: str) -> FundingApplication:
     """Turn an application down, telling the company why."""
     _require_funding_officer(by, _application_site_id(application))
@@ -692,6 +740,19 @@ def sponsor_update(*, sponsor: Sponsor, by: User, **fields: Any) -> Sponsor:
         _audited(sponsor, by, "updated")
         sponsor.save()
     return sponsor
+
+
+def sponsor_contact_add(
+    *, sponsor: Sponsor, by: User, name: str, title: str = "", email: str = "", phone: str = ""
+) -> SponsorContact:
+    _require_funding_officer(by)
+    contact = SponsorContact(
+        sponsor=sponsor, name=name.strip(), title=title.strip(), email=email.strip(), phone=phone.strip()
+    )
+    contact.full_clean()
+    _audited(contact, by, "created")
+    contact.save()
+    return contact
 
 
 # --- Introductions -------------------------------------------------------------------

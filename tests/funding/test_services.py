@@ -344,6 +344,39 @@ class TestDeciding:
         FundingApplication.objects.filter(pk=a.pk).update(budget_year=timezone.localdate().year - 1)
         services.application_approve(application=b, by=superuser, approved_amount="1000000")
 
+    def test_a_past_award_is_recorded_against_the_budget_of_its_year(self, staff, company_a):
+        programme = ProgrammeFactory(budget=Decimal("2000000"), annual_budget=Decimal("1000000"), max_award=M)
+        award = services.application_record_award(
+            company=company_a,
+            programme=programme,
+            by=staff,
+            amount="800000",
+            decided_on=date(2014, 6, 30),
+            purpose="创新基金",
+        )
+        assert award.status == "approved" and award.budget_year == 2014 and award.decided_by == staff
+        assert timezone.localdate(award.decided_at) == date(2014, 6, 30)
+        with pytest.raises(Conflict) as error:
+            services.application_record_award(
+                company=company_a,
+                programme=programme,
+                by=staff,
+                amount="300000",
+                decided_on=date(2014, 9, 1),
+                purpose="x",
+            )
+        assert error.value.code == "over_budget"
+        with pytest.raises(ValidationError):
+            services.application_record_award(
+                company=company_a,
+                programme=programme,
+                by=staff,
+                amount="1",
+                decided_on=timezone.localdate() + timedelta(days=1),
+                purpose="x",
+            )
+        assert Programme.objects.get(pk=programme.pk).approved_total == Decimal("800000")
+
     def test_rejection_needs_a_reason_and_tells_the_company(self, maker_a, staff, company_a, programme):
         application = application_in("submitted", company=company_a, programme=programme, maker=maker_a, officer=staff)
         with pytest.raises(ValidationError):
@@ -514,6 +547,14 @@ class TestSponsors:
         with pytest.raises(ValidationError) as error:
             services.sponsor_create(by=staff, **{"name": "x", "kind": "bank", **fields})
         assert field in error.value.message_dict
+
+    def test_contacts(self, staff, maker_a, sponsor):
+        contact = services.sponsor_contact_add(sponsor=sponsor, by=staff, name="孙志远", email="sun@example.cn")
+        assert contact.history.get().history_user == staff
+        with pytest.raises(ValidationError):
+            services.sponsor_contact_add(sponsor=sponsor, by=staff, name="x", email="not-an-address")
+        with pytest.raises(NotAllowed):
+            services.sponsor_contact_add(sponsor=sponsor, by=maker_a, name="x")
 
     def test_makers_may_not(self, maker_a, sponsor):
         with pytest.raises(NotAllowed):

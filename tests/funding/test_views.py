@@ -54,10 +54,8 @@ class TestProgrammes:
 
     def test_detail_says_why_a_company_may_not_apply(self, client_for, maker_a, company_a):
         programme = ProgrammeFactory(required_designations=["little_giant"])
-        response = client_for(maker_a).get(
-            reverse("funding:programme_detail", args=[programme.pk]), HTTP_ACCEPT_LANGUAGE="en"
-        )
-        assert "The company needs a valid designation" in response.content.decode()
+        response = client_for(maker_a).get(reverse("funding:programme_detail", args=[programme.pk]))
+        assert "企业须持有有效的资质认定：小巨人企业。" in response.content.decode()
 
     def test_lists_run_a_constant_number_of_queries(
         self, client_for, maker_a, staff, company_a, site_a, assert_constant_queries
@@ -111,16 +109,14 @@ class TestApplying:
                 "document": SimpleUploadedFile("plan.pdf", b"not a pdf at all", content_type="application/pdf"),
                 "submit": "1",
             },
-            HTTP_ACCEPT_LANGUAGE="en",
         )
         page = response.content.decode()
-        assert response.status_code == 200 and "The file is not a PDF document." in page
+        assert response.status_code == 200 and "该文件不是 PDF 文档。" in page
         response = client_for(maker_a).post(
             reverse("funding:application_create", args=[programme.pk]),
             {"company": company_a.pk, "requested_amount": "2500000", "purpose": "x", "submit": "1"},
-            HTTP_ACCEPT_LANGUAGE="en",
         )
-        assert "The programme awards at most 2,000,000.00 yuan." in response.content.decode()
+        assert "该项目的最高资助额为 2,000,000.00 元。" in response.content.decode()
         assert not FundingApplication.objects.exists()
 
     def test_a_programme_the_maker_cannot_apply_to(self, client_for, maker_a, company_a):
@@ -172,20 +168,18 @@ class TestDeciding:
         response = client_for(staff).post(
             reverse("funding:application_approve", args=[application.pk]),
             {"approved_amount": "400000.01"},
-            HTTP_ACCEPT_LANGUAGE="en",
         )
         page = response.content.decode()
         assert response.status_code == 400
-        assert "The programme awards at most 400,000.00 yuan." in page
+        assert "该项目的最高资助额为 400,000.00 元。" in page
         programme_b = ProgrammeFactory(budget=Decimal("300000"), max_award=Decimal("2000000"))
         other = application_in("under_review", company=company_a, programme=programme_b, maker=maker_a, officer=staff)
         response = client_for(staff).post(
             reverse("funding:application_approve", args=[other.pk]),
             {"approved_amount": "400000"},
-            HTTP_ACCEPT_LANGUAGE="en",
         )
         assert response.status_code == 400
-        assert "exceed the programme&#x27;s budget: 300,000.00 yuan are left" in response.content.decode()
+        assert "批准后将超出该项目的预算：剩余 300,000.00 元。" in response.content.decode()
 
     def test_rejection_needs_a_reason(self, client_for, maker_a, staff, company_a, programme):
         application = application_in("submitted", company=company_a, programme=programme, maker=maker_a, officer=staff)
@@ -229,9 +223,8 @@ class TestDisbursements:
             reverse("funding:disbursement_add", args=[award.pk]),
             {"amount": "600000.01", "due_on": "2026-12-15"},
             HTTP_HX_REQUEST="true",
-            HTTP_ACCEPT_LANGUAGE="en",
         )
-        assert "add up to more than" in response.content.decode() and Disbursement.objects.count() == 1
+        assert "各期拨付合计将超过" in response.content.decode() and Disbursement.objects.count() == 1
         client.post(
             reverse("funding:disbursement_paid", args=[tranche.pk]),
             {"paid_on": timezone.localdate().isoformat(), "reference": "津财拨〔2026〕12号"},
