@@ -281,7 +281,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DesignationKindEnum": "companies.choices.DesignationKind",
+        "SectorEnum": "companies.choices.Sector",
+        "ProgrammeLevelEnum": "funding.choices.ProgrammeLevel",
+        "ProgrammeKindEnum": "funding.choices.ProgrammeKind",
+        "FundingApplicationStatusEnum": "funding.choices.ApplicationStatus",
+        "SponsorKindEnum": "funding.choices.SponsorKind",
+        "IntroductionStatusEnum": "funding.choices.IntroductionStatus",
+        "InvestmentRoundEnum": "funding.choices.InvestmentRound",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "incubator.api.schema.add_error_responses",

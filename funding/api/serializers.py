@@ -7,7 +7,6 @@ from rest_framework import serializers
 from companies.choices import DesignationKind, Sector
 from companies.selectors import companies_visible_to
 from incubator.api.fields import StrictCharField
-from incubator.api.serializers import ModelSerializer
 
 from .. import selectors
 from ..choices import IntroductionStatus, InvestmentRound
@@ -21,6 +20,7 @@ from ..models import (
     Sponsor,
     SponsorContact,
 )
+from .fields import StrictBooleanField, StrictDecimalField, StrictModelSerializer
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 POSITIVE_MONEY = {**MONEY, "min_value": Decimal("0.01")}
@@ -35,17 +35,17 @@ def _user(serializer) -> object:
 # --- Programmes ----------------------------------------------------------------------
 
 
-class ProgrammeSerializer(ModelSerializer):
-    budget = serializers.DecimalField(**NON_NEGATIVE_MONEY)
-    annual_budget = serializers.DecimalField(**NON_NEGATIVE_MONEY, required=False, allow_null=True)
-    min_award = serializers.DecimalField(**NON_NEGATIVE_MONEY, required=False, allow_null=True)
-    max_award = serializers.DecimalField(**NON_NEGATIVE_MONEY, required=False, allow_null=True)
+class ProgrammeSerializer(StrictModelSerializer):
+    budget = StrictDecimalField(**NON_NEGATIVE_MONEY)
+    annual_budget = StrictDecimalField(**NON_NEGATIVE_MONEY, required=False, allow_null=True)
+    min_award = StrictDecimalField(**NON_NEGATIVE_MONEY, required=False, allow_null=True)
+    max_award = StrictDecimalField(**NON_NEGATIVE_MONEY, required=False, allow_null=True)
     required_designations = serializers.ListField(
         child=serializers.ChoiceField(choices=DesignationKind.choices), required=False, max_length=10
     )
-    approved_total = serializers.DecimalField(**MONEY, read_only=True)
-    remaining_budget = serializers.DecimalField(**MONEY, read_only=True)
-    is_open = serializers.BooleanField(read_only=True)
+    approved_total = StrictDecimalField(**MONEY, read_only=True)
+    remaining_budget = StrictDecimalField(**MONEY, read_only=True)
+    is_open = StrictBooleanField(read_only=True)
 
     class Meta:
         model = Programme
@@ -79,13 +79,13 @@ class ProgrammeSerializer(ModelSerializer):
 # --- Applications --------------------------------------------------------------------
 
 
-class ApplicationDocumentSerializer(ModelSerializer):
+class ApplicationDocumentSerializer(StrictModelSerializer):
     class Meta:
         model = ApplicationDocument
         fields = ["id", "title", "uploaded_at"]
 
 
-class FundingApplicationSerializer(ModelSerializer):
+class FundingApplicationSerializer(StrictModelSerializer):
     documents = ApplicationDocumentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -126,20 +126,20 @@ class VisibleChoicesMixin:
 class FundingApplicationCreateSerializer(VisibleChoicesMixin, serializers.Serializer):
     company = serializers.PrimaryKeyRelatedField(queryset=companies_visible_to(None))
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
-    requested_amount = serializers.DecimalField(**POSITIVE_MONEY)
+    requested_amount = StrictDecimalField(**POSITIVE_MONEY)
     purpose = StrictCharField(max_length=5000)
-    submit = serializers.BooleanField(default=False, help_text=_("Send it at once instead of keeping a draft."))
+    submit = StrictBooleanField(default=False, help_text=_("Send it at once instead of keeping a draft."))
 
     visible_querysets = {"company": companies_visible_to, "programme": selectors.programmes_visible_to}
 
 
 class FundingApplicationUpdateSerializer(serializers.Serializer):
-    requested_amount = serializers.DecimalField(**POSITIVE_MONEY, required=False)
+    requested_amount = StrictDecimalField(**POSITIVE_MONEY, required=False)
     purpose = StrictCharField(max_length=5000, required=False)
 
 
 class ApproveSerializer(serializers.Serializer):
-    approved_amount = serializers.DecimalField(
+    approved_amount = StrictDecimalField(
         **POSITIVE_MONEY, required=False, help_text=_("Defaults to the amount requested.")
     )
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -152,7 +152,7 @@ class RejectSerializer(serializers.Serializer):
 # --- Disbursements -------------------------------------------------------------------
 
 
-class DisbursementSerializer(ModelSerializer):
+class DisbursementSerializer(StrictModelSerializer):
     company = serializers.IntegerField(source="application.company_id", read_only=True)
     programme = serializers.IntegerField(source="application.programme_id", read_only=True)
 
@@ -175,7 +175,7 @@ class DisbursementSerializer(ModelSerializer):
 
 class DisbursementCreateSerializer(VisibleChoicesMixin, serializers.Serializer):
     application = serializers.PrimaryKeyRelatedField(queryset=FundingApplication.objects.none())
-    amount = serializers.DecimalField(**POSITIVE_MONEY)
+    amount = StrictDecimalField(**POSITIVE_MONEY)
     due_on = serializers.DateField()
     note = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
     paid_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -192,18 +192,18 @@ class DisbursementPaySerializer(serializers.Serializer):
 # --- Sponsors ------------------------------------------------------------------------
 
 
-class SponsorContactSerializer(ModelSerializer):
+class SponsorContactSerializer(StrictModelSerializer):
     class Meta:
         model = SponsorContact
         fields = ["id", "name", "title", "email", "phone"]
 
 
-class SponsorSerializer(ModelSerializer):
+class SponsorSerializer(StrictModelSerializer):
     focus_sectors = serializers.ListField(
         child=serializers.ChoiceField(choices=Sector.choices), required=False, max_length=20
     )
-    ticket_min = serializers.DecimalField(**NON_NEGATIVE_MONEY, required=False, allow_null=True)
-    ticket_max = serializers.DecimalField(**NON_NEGATIVE_MONEY, required=False, allow_null=True)
+    ticket_min = StrictDecimalField(**NON_NEGATIVE_MONEY, required=False, allow_null=True)
+    ticket_max = StrictDecimalField(**NON_NEGATIVE_MONEY, required=False, allow_null=True)
     contacts = serializers.SerializerMethodField(
         help_text=_("For centre staff and the district only; empty otherwise.")
     )
@@ -236,7 +236,7 @@ class SponsorSerializer(ModelSerializer):
 # --- Introductions and investments ---------------------------------------------------
 
 
-class IntroductionSerializer(ModelSerializer):
+class IntroductionSerializer(StrictModelSerializer):
     notes = serializers.SerializerMethodField(help_text=_("The centre's notes: for staff and the district only."))
 
     class Meta:
@@ -275,7 +275,7 @@ class IntroductionAdvanceSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=IntroductionStatus.choices)
     on = serializers.DateField(required=False, help_text=_("When it happened; today by default."))
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
-    amount_invested = serializers.DecimalField(**POSITIVE_MONEY, required=False, help_text=_("Needed for `invested`."))
+    amount_invested = StrictDecimalField(**POSITIVE_MONEY, required=False, help_text=_("Needed for `invested`."))
     round = serializers.ChoiceField(choices=InvestmentRound.choices, default=InvestmentRound.OTHER)
     investors = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
@@ -284,8 +284,8 @@ class IntroductionNoteSerializer(serializers.Serializer):
     note = StrictCharField(max_length=2000)
 
 
-class InvestmentSerializer(ModelSerializer):
-    amount = serializers.DecimalField(**POSITIVE_MONEY)
+class InvestmentSerializer(StrictModelSerializer):
+    amount = StrictDecimalField(**POSITIVE_MONEY)
 
     class Meta:
         model = Investment
@@ -310,9 +310,9 @@ class InvestmentSerializer(ModelSerializer):
 class LedgerSummarySerializer(serializers.Serializer):
     company = serializers.IntegerField(source="pk")
     name = serializers.CharField()
-    awarded = serializers.DecimalField(**MONEY)
-    disbursed = serializers.DecimalField(**MONEY)
-    invested = serializers.DecimalField(**MONEY)
+    awarded = StrictDecimalField(**MONEY)
+    disbursed = StrictDecimalField(**MONEY)
+    invested = StrictDecimalField(**MONEY)
 
 
 class LedgerEntrySerializer(serializers.Serializer):
@@ -322,31 +322,31 @@ class LedgerEntrySerializer(serializers.Serializer):
     )
     title = serializers.CharField()
     level = serializers.CharField(allow_null=True)
-    amount = serializers.DecimalField(**MONEY)
+    amount = StrictDecimalField(**MONEY)
     reference = serializers.CharField(allow_blank=True)
     id = serializers.IntegerField(source="pk", help_text=_("The application, disbursement or investment."))
 
 
 class LedgerYearSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    awarded = serializers.DecimalField(**MONEY)
-    disbursed = serializers.DecimalField(**MONEY)
-    invested = serializers.DecimalField(**MONEY)
+    awarded = StrictDecimalField(**MONEY)
+    disbursed = StrictDecimalField(**MONEY)
+    invested = StrictDecimalField(**MONEY)
 
 
 class LedgerLevelSerializer(serializers.Serializer):
     level = serializers.CharField()
-    awarded = serializers.DecimalField(**MONEY)
-    disbursed = serializers.DecimalField(**MONEY)
+    awarded = StrictDecimalField(**MONEY)
+    disbursed = StrictDecimalField(**MONEY)
 
 
 class LedgerSerializer(serializers.Serializer):
     company = serializers.IntegerField(source="company.pk")
     name = serializers.CharField(source="company.name")
-    awarded = serializers.DecimalField(**MONEY)
-    disbursed = serializers.DecimalField(**MONEY)
-    outstanding = serializers.DecimalField(**MONEY)
-    invested = serializers.DecimalField(**MONEY)
+    awarded = StrictDecimalField(**MONEY)
+    disbursed = StrictDecimalField(**MONEY)
+    outstanding = StrictDecimalField(**MONEY)
+    invested = StrictDecimalField(**MONEY)
     years = LedgerYearSerializer(many=True)
     levels = LedgerLevelSerializer(many=True)
     entries = LedgerEntrySerializer(many=True)
@@ -357,14 +357,14 @@ class TotalsRowSerializer(serializers.Serializer):
     label = serializers.CharField(allow_blank=True)
     applications = serializers.IntegerField()
     approved = serializers.IntegerField()
-    approved_amount = serializers.DecimalField(**MONEY)
-    disbursed_amount = serializers.DecimalField(**MONEY)
+    approved_amount = StrictDecimalField(**MONEY)
+    disbursed_amount = StrictDecimalField(**MONEY)
 
 
 class FundingTotalsSerializer(serializers.Serializer):
     year = serializers.IntegerField(allow_null=True)
-    approved_amount = serializers.DecimalField(**MONEY)
-    disbursed_amount = serializers.DecimalField(**MONEY)
+    approved_amount = StrictDecimalField(**MONEY)
+    disbursed_amount = StrictDecimalField(**MONEY)
     by_programme = TotalsRowSerializer(many=True)
     by_level = TotalsRowSerializer(many=True)
     by_year = TotalsRowSerializer(many=True)

@@ -145,7 +145,7 @@ class DisbursementFilter(FilterSet):
 
     class Meta:
         model = Disbursement
-        fields = ["due_on"]
+        fields = []
 
 
 class DisbursementViewSet(

@@ -67,6 +67,8 @@ class TestApplications:
             ({"requested_amount": "2000000.01"}, "requested_amount"),
             ({"requested_amount": "1e400"}, "requested_amount"),
             ({"purpose": 42}, "purpose"),
+            ({"requested_amount": 1500000}, "requested_amount"),
+            ({"submit": 1}, "submit"),
             ({"company": 999999}, "company"),
             ({"programme": "x"}, "programme"),
         ],
