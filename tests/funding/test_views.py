@@ -48,6 +48,15 @@ class TestProgrammes:
         page = client_for(staff).get(reverse("funding:programme_list")).content.decode()
         assert "小巨人升级专项" in page and "¥500,000,000.00" in page
 
+    def test_the_detail_runs_a_constant_number_of_queries(self, client_for, staff, site_a, assert_constant_queries):
+        programme = ProgrammeFactory()
+        _many_applications(site_a, staff, 1, programme=programme)
+        client = client_for(staff)
+        assert_constant_queries(
+            fetch=lambda: client.get(reverse("funding:programme_detail", args=[programme.pk])),
+            grow=lambda: _many_applications(site_a, staff, 3, programme=programme),
+        )
+
     def test_makers_do_not_see_unpublished_programmes(self, client_for, maker_a):
         hidden = ProgrammeFactory(is_active=False)
         assert client_for(maker_a).get(reverse("funding:programme_detail", args=[hidden.pk])).status_code == 404
