@@ -14,6 +14,7 @@ from django.db.models import Sum
 from funding import services
 from funding.choices import ApplicationStatus
 from funding.models import FundingApplication, Programme
+from funding.services import applications as approvals
 from incubator.errors import Conflict
 from tests.factories import UserFactory, resident_company
 from tests.funding.factories import ProgrammeFactory, application_in
@@ -68,7 +69,7 @@ def widened_window(monkeypatch):
     """Make every approval linger between reading what is left and writing its award, and
     record what each one read: without serialisation they would all read the same."""
     seen = []
-    original = services._budget_left
+    original = approvals._budget_left
 
     def slow_budget_left(programme, year):
         left = original(programme, year)
@@ -76,7 +77,7 @@ def widened_window(monkeypatch):
         time.sleep(0.2)
         return left
 
-    monkeypatch.setattr(services, "_budget_left", slow_budget_left)
+    monkeypatch.setattr(approvals, "_budget_left", slow_budget_left)
     return seen
 
 
@@ -109,7 +110,7 @@ def test_without_the_row_lock_the_race_is_real_and_the_database_still_holds(site
     approvals now read the same, untouched budget — the race the lock prevents — and the
     check constraint on the programme's running total still refuses the overrun. On SQLite
     the IMMEDIATE transaction serialises the writers on its own."""
-    monkeypatch.setattr(services, "_lock_programme", lambda pk: Programme.objects.get(pk=pk))
+    monkeypatch.setattr(approvals, "_lock_programme", lambda pk: Programme.objects.get(pk=pk))
     programme = ProgrammeFactory(budget=BUDGET, max_award=AMOUNT)
     applications = _applications(site_a, staff, programme, THREADS)
     outcomes = _approve_all_at_once(applications, _officers(site_a, THREADS))

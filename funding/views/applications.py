@@ -1,5 +1,4 @@
-"""Portal pages: programmes and applications, disbursements, sponsors and introductions,
-a company's ledger and the district's totals."""
+"""An application's page and its decisions, its documents and its tranches."""
 
 from __future__ import annotations
 
@@ -15,124 +14,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from companies.choices import DesignationKind, Sector
-from companies.models import Company
 from companies.services import company_current_site_id
 from incubator import permissions
 from incubator.errors import NotAllowed, ServiceError
 from incubator.forms import add_service_errors
 
-from . import selectors, services
-from .choices import ApplicationStatus, IntroductionStatus
-from .forms import (
+from .. import selectors, services
+from ..choices import ApplicationStatus
+from ..forms import (
     ApplicationEditForm,
     ApplicationFilterForm,
-    ApplicationForm,
     ApproveForm,
     DisbursementForm,
     DocumentForm,
-    IntroductionAdvanceForm,
-    IntroductionNoteForm,
-    IntroductionRequestForm,
     PaidForm,
-    ProgrammeFilterForm,
     RejectForm,
-    SponsorFilterForm,
-    TotalsForm,
 )
-from .models import ApplicationDocument, Disbursement, FundingApplication, Introduction, Programme
-
-
-def _get_or_404(queryset, **lookup):
-    try:
-        return queryset.get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404 from None
-
-
-def _service_error_message(exc: ServiceError | ValidationError) -> str:
-    if isinstance(exc, ServiceError):
-        return str(exc.message)
-    return " ".join(exc.messages)
-
-
-# --- Programmes ----------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def programme_list(request: HttpRequest) -> HttpResponse:
-    """Makers: the open programmes their companies may apply to. Staff and the district:
-    every programme with what is left of its budget."""
-    user = request.user
-    if permissions.is_centre_staff(user) or permissions.is_district(user):
-        programmes = selectors.programmes_visible_to(user).order_by("-is_active", "-closes_on", "name")
-        page = Paginator(programmes, 50).get_page(request.GET.get("page"))
-        return render(request, "funding/programme_list.html", {"page": page, "officer_view": True})
-    form = ProgrammeFilterForm(request.GET or None)
-    show_all = form.is_valid() and form.cleaned_data["show"] == "all"
-    offers = selectors.programmes_for_maker(user, show_all=show_all)
-    return render(
-        request,
-        "funding/programme_list.html",
-        {"offers": offers, "form": form, "show_all": show_all, "officer_view": False},
-    )
-
-
-@login_required
-@require_GET
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _get_or_404(selectors.programmes_visible_to(request.user), pk=pk)
-    (offer,) = selectors.programme_offers(request.user, programmes=Programme.objects.filter(pk=programme.pk))
-    officer_view = permissions.is_centre_staff(request.user) or permissions.is_district(request.user)
-    context = {
-        "programme": programme,
-        "offer": offer,
-        "officer_view": officer_view,
-        "required_labels": [
-            DesignationKind(k).label for k in programme.required_designations if k in DesignationKind.values
-        ],
-    }
-    if officer_view:
-        applications = selectors.applications_visible_to(request.user).filter(programme=programme)
-        context["recent"] = list(applications.exclude(status=ApplicationStatus.DRAFT).order_by("-submitted_at")[:20])
-    return render(request, "funding/programme_detail.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def application_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Apply to a programme for one of the user's eligible companies: save a draft or send it."""
-    programme = _get_or_404(selectors.programmes_visible_to(request.user), pk=pk)
-    companies = selectors.eligible_companies(request.user, programme)
-    if not programme.is_open or not companies:
-        return render(request, "funding/application_create.html", {"programme": programme, "form": None}, status=409)
-    form = ApplicationForm(request.POST or None, request.FILES or None, companies=companies)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        submit = "submit" in request.POST
-        try:
-            application = services.application_create(
-                company=data["company"],
-                programme=programme,
-                by=request.user,
-                requested_amount=data["requested_amount"],
-                purpose=data["purpose"],
-                documents=[(data["document"].name, data["document"])] if data.get("document") else [],
-                submit=submit,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ServiceError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            if submit:
-                messages.success(request, _("Your application has been sent to the funding officers."))
-            else:
-                messages.success(request, _("Your draft has been saved. Submit it when it is complete."))
-            return redirect("funding:application_detail", pk=application.pk)
-    return render(request, "funding/application_create.html", {"programme": programme, "form": form})
-
+from ..models import ApplicationDocument, Disbursement, FundingApplication
+from ._common import _get_or_404, _service_error_message
 
 # --- Applications --------------------------------------------------------------------
 
@@ -432,163 +331,3 @@ def disbursement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The tranche has been removed."))
     return _disbursements_response(request, disbursement.application_id)
-
-
-# --- Sponsors and introductions ------------------------------------------------------
-
-
-@login_required
-@require_GET
-def sponsor_list(request: HttpRequest) -> HttpResponse:
-    sponsors = selectors.sponsors_visible_to(request.user)
-    form = SponsorFilterForm(request.GET or None)
-    sponsors_list = list(sponsors.order_by("-is_active", "name"))
-    if form.is_valid() and (sector := form.cleaned_data["sector"]):
-        sponsors_list = [s for s in sponsors_list if sector in (s.focus_sectors or [])]
-    page = Paginator(sponsors_list, 50).get_page(request.GET.get("page"))
-    return render(request, "funding/sponsor_list.html", {"page": page, "form": form})
-
-
-@login_required
-@require_GET
-def sponsor_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    sponsor = _get_or_404(selectors.sponsors_visible_to(request.user).prefetch_related("contacts"), pk=pk)
-    companies = list(selectors.my_companies(request.user))
-    return render(
-        request,
-        "funding/sponsor_detail.html",
-        {
-            "sponsor": sponsor,
-            "show_contacts": selectors.sees_centre_notes(request.user),
-            "sector_labels": [Sector(s).label for s in sponsor.focus_sectors or [] if s in Sector.values],
-            "can_request": bool(companies) and sponsor.is_active,
-        },
-    )
-
-
-@login_required
-@require_GET
-def introduction_list(request: HttpRequest) -> HttpResponse:
-    """Staff and the district: the pipeline by status. Makers: their companies' introductions."""
-    user = request.user
-    if permissions.is_centre_staff(user) or permissions.is_district(user):
-        return render(
-            request, "funding/introduction_pipeline.html", {"pipeline": selectors.introduction_pipeline(user)}
-        )
-    introductions = selectors.introductions_visible_to(user).order_by("-last_activity_at", "-pk")
-    page = Paginator(introductions, 50).get_page(request.GET.get("page"))
-    return render(request, "funding/introduction_list.html", {"page": page})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def introduction_request(request: HttpRequest) -> HttpResponse:
-    companies = list(selectors.my_companies(request.user))
-    if not companies:
-        return render(request, "funding/introduction_request.html", {"form": None}, status=409)
-    sponsor = None
-    raw = request.GET.get("sponsor", "")
-    if raw.isdigit():
-        sponsor = selectors.sponsors_visible_to(request.user).filter(is_active=True, pk=int(raw)).first()
-    form = IntroductionRequestForm(request.POST or None, companies=companies, sponsor=sponsor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            introduction = services.introduction_request(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ServiceError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("The centre has your request and will be in touch."))
-            return redirect("funding:introduction_detail", pk=introduction.pk)
-    return render(request, "funding/introduction_request.html", {"form": form})
-
-
-def _introduction_or_404(request: HttpRequest, pk: int) -> Introduction:
-    return _get_or_404(selectors.introductions_visible_to(request.user).select_related("investment"), pk=pk)
-
-
-def _introduction_context(request: HttpRequest, introduction: Introduction, **forms) -> dict:
-    officer = permissions.is_site_staff(request.user, company_current_site_id(introduction.company))
-    allowed = services.INTRODUCTION_TRANSITIONS[introduction.status]
-    return {
-        "introduction": introduction,
-        "is_officer": officer,
-        "show_notes": selectors.sees_centre_notes(request.user),
-        "allowed": allowed,
-        "advance_form": forms.get("advance_form")
-        or IntroductionAdvanceForm(allowed=allowed, initial={"on": timezone.localdate()}),
-        "note_form": forms.get("note_form") or IntroductionNoteForm(),
-        "history": list(introduction.history.select_related("history_user").order_by("-history_date")[:30]),
-    }
-
-
-@login_required
-@require_GET
-def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    introduction = _introduction_or_404(request, pk)
-    return render(request, "funding/introduction_detail.html", _introduction_context(request, introduction))
-
-
-@login_required
-@require_POST
-def introduction_advance(request: HttpRequest, pk: int) -> HttpResponse:
-    introduction = _introduction_or_404(request, pk)
-    if not permissions.is_site_staff(request.user, company_current_site_id(introduction.company)):
-        raise PermissionDenied
-    form = IntroductionAdvanceForm(request.POST, allowed=IntroductionStatus.values)
-    if form.is_valid():
-        try:
-            services.introduction_advance(introduction=introduction, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ServiceError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("The introduction has been updated."))
-            return redirect("funding:introduction_detail", pk=pk)
-    introduction = _introduction_or_404(request, pk)
-    context = _introduction_context(request, introduction, advance_form=form)
-    return render(request, "funding/introduction_detail.html", context, status=400)
-
-
-@login_required
-@require_POST
-def introduction_note(request: HttpRequest, pk: int) -> HttpResponse:
-    introduction = _introduction_or_404(request, pk)
-    if not permissions.is_site_staff(request.user, company_current_site_id(introduction.company)):
-        raise PermissionDenied
-    form = IntroductionNoteForm(request.POST)
-    if form.is_valid():
-        services.introduction_add_note(introduction=introduction, by=request.user, note=form.cleaned_data["note"])
-        messages.success(request, _("The note has been added."))
-        return redirect("funding:introduction_detail", pk=pk)
-    context = _introduction_context(request, introduction, note_form=form)
-    return render(request, "funding/introduction_detail.html", context, status=400)
-
-
-# --- Ledger and totals ---------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def ledger(request: HttpRequest, company_pk: int) -> HttpResponse:
-    try:
-        company_ledger = selectors.company_ledger(request.user, company_pk)
-    except Company.DoesNotExist:
-        raise Http404 from None
-    return render(request, "funding/ledger.html", {"ledger": company_ledger, "company": company_ledger.company})
-
-
-@login_required
-@require_GET
-def totals(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_read_totals(request.user):
-        raise PermissionDenied
-    form = TotalsForm(request.GET or None)
-    year = form.cleaned_data["year"] if form.is_valid() else None
-    return render(
-        request,
-        "funding/totals.html",
-        {"totals": selectors.funding_totals(request.user, year=year), "form": form, "year": year},
-    )
