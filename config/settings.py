@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "companies",
     "spaces",
     "patents",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,14 @@ SPECTACULAR_SETTINGS = {
         "FilingEventKindEnum": "patents.choices.EventKind",
         "DeadlineStatusEnum": "patents.choices.DeadlineStatus",
         "DeadlineRuleEnum": "patents.choices.DeadlineRule",
+        "DesignationKindEnum": "companies.choices.DesignationKind",
+        "SectorEnum": "companies.choices.Sector",
+        "ProgrammeLevelEnum": "funding.choices.ProgrammeLevel",
+        "ProgrammeKindEnum": "funding.choices.ProgrammeKind",
+        "FundingApplicationStatusEnum": "funding.choices.ApplicationStatus",
+        "SponsorKindEnum": "funding.choices.SponsorKind",
+        "IntroductionStatusEnum": "funding.choices.IntroductionStatus",
+        "InvestmentRoundEnum": "funding.choices.InvestmentRound",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

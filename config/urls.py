@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("companies.api.urls")),
     path("", include("spaces.api.urls")),
     path("", include("patents.api.urls")),
+    path("", include("funding.api.urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("companies.urls")),
     path("", include("spaces.urls")),
     path("", include("patents.urls")),
+    path("", include("funding.urls")),
 ]
 
 handler400 = "incubator.views.bad_request"
