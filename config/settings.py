@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "import_export",
     "incubator",
     "companies",
+    "labs",
 ]
 
 MIDDLEWARE = [

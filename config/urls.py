@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 api_v1 = [
     path("", include("incubator.api.urls")),
     path("", include("companies.api.urls")),
+    path("", include("labs.api.urls")),
 ]
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("incubator.urls")),
     path("", include("companies.urls")),
+    path("", include("labs.urls")),
 ]
 
 handler400 = "incubator.views.bad_request"

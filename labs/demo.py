@@ -1,0 +1,2 @@
+def seed_labs(*, users, stdout=None) -> None:
+    return None
