@@ -68,7 +68,13 @@ class LabsConfig(AppConfig):
                 context=panels.utilisation,
             )
         )
-        for name in ("booking_reminder", "booking_pending", "booking_confirmed", "booking_declined", "booking_cancelled"):
+        for name in (
+            "booking_reminder",
+            "booking_pending",
+            "booking_confirmed",
+            "booking_declined",
+            "booking_cancelled",
+        ):
             registry.register_notification_kind(
                 NotificationKind(
                     key=f"labs.{name}",

@@ -252,7 +252,9 @@ class Training(models.Model):
         verbose_name=_("granted by"),
     )
     granted_on = models.DateField(_("granted on"), default=timezone.localdate)
-    expires_on = models.DateField(_("expires on"), null=True, blank=True, help_text=_("Empty means it does not expire."))
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, help_text=_("Empty means it does not expire.")
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -293,7 +295,10 @@ class Booking(models.Model):
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.PENDING)
     amount = models.DecimalField(
-        _("amount (CNY)"), default=Decimal("0.00"), help_text=_("The hourly rate times the hours, when booked."), **MONEY
+        _("amount (CNY)"),
+        default=Decimal("0.00"),
+        help_text=_("The hourly rate times the hours, when booked."),
+        **MONEY,
     )
     created_at = models.DateTimeField(_("booked at"), default=timezone.now)
     created_by = models.ForeignKey(

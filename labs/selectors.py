@@ -100,11 +100,7 @@ def booking_list(user: Any) -> QuerySet[Booking]:
 def upcoming_bookings_of(user: Any, *, now: datetime | None = None) -> QuerySet[Booking]:
     """The person's own pending and confirmed bookings that have not ended, soonest first."""
     now = now or timezone.now()
-    return (
-        booking_list(user)
-        .filter(user=user, status__in=LIVE_STATUSES, ends_at__gt=now)
-        .order_by("starts_at", "id")
-    )
+    return booking_list(user).filter(user=user, status__in=LIVE_STATUSES, ends_at__gt=now).order_by("starts_at", "id")
 
 
 def bookings_waiting_for_staff(*, now: datetime | None = None, user: Any = None) -> QuerySet[Booking]:
@@ -187,6 +183,7 @@ def valid_training_kinds(user: Any, day: date | None = None) -> set[str]:
     return set(
         Training.objects.filter(user=user, granted_on__lte=day)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
+        .order_by()
         .values_list("kind", flat=True)
     )
 
@@ -245,21 +242,21 @@ def equipment_availability(
         .select_related("user", "company")
         .order_by("starts_at")
     )
-    if bookings:
-        see_all = permissions.can_read_all_sites(user) or permissions.is_site_staff(user, lab.site_id)
-        own_companies = set(Membership.objects.filter(user=user).values_list("company_id", flat=True))
-        for b in bookings:
-            visible = see_all or b.company_id in own_companies or b.user_id == getattr(user, "pk", None)
-            busy.append(
-                Busy(
-                    b.starts_at,
-                    b.ends_at,
-                    "booking",
-                    booking=b if visible else None,
-                    status=b.status if visible else "",
-                    mine=b.company_id in own_companies or b.user_id == getattr(user, "pk", None),
-                )
+    see_all = permissions.can_read_all_sites(user) or permissions.is_site_staff(user, lab.site_id)
+    own_companies = set(Membership.objects.filter(user=user).order_by().values_list("company_id", flat=True))
+    for b in bookings:
+        mine = b.company_id in own_companies or b.user_id == getattr(user, "pk", None)
+        visible = see_all or mine
+        busy.append(
+            Busy(
+                b.starts_at,
+                b.ends_at,
+                "booking",
+                booking=b if visible else None,
+                status=b.status if visible else "",
+                mine=mine,
             )
+        )
     busy.sort(key=lambda b: (b.starts_at, b.ends_at))
 
     today = intervals.local(now).date()

@@ -166,7 +166,9 @@ def _booking_facts(
             closed=Exists(Closure.objects.filter(lab_id=OuterRef("lab_id"), starts_on__lte=day, ends_on__gte=day)),
             in_hours=in_hours,
             in_maintenance=Exists(
-                MaintenanceWindow.objects.filter(equipment_id=OuterRef("pk"), starts_at__lt=ends_at, ends_at__gt=starts_at)
+                MaintenanceWindow.objects.filter(
+                    equipment_id=OuterRef("pk"), starts_at__lt=ends_at, ends_at__gt=starts_at
+                )
             ),
             overlaps=Exists(
                 Booking.objects.filter(
@@ -194,7 +196,9 @@ def _check_facts(
         raise Conflict(_("This equipment is out of service."), code="out_of_service")
     if facts["closed"]:
         raise Conflict(
-            _("The lab is closed on %(day)s.") % {"day": date_format(day, "Y-m-d")}, code="lab_closed", field="starts_at"
+            _("The lab is closed on %(day)s.") % {"day": date_format(day, "Y-m-d")},
+            code="lab_closed",
+            field="starts_at",
         )
     if not facts["in_hours"]:
         raise _refuse_request("outside_opening_hours", _("The booking must lie within the lab's opening hours."))
@@ -426,7 +430,9 @@ def booking_decline(*, booking: Booking, by: User, reason: str = "", now: dateti
         booking.decided_by, booking.decided_at = by, now
         booking.cancelled_by, booking.cancelled_at = by, now
         booking.status_note = (reason or "").strip()[:300]
-        booking.save(update_fields=["status", "decided_by", "decided_at", "cancelled_by", "cancelled_at", "status_note"])
+        booking.save(
+            update_fields=["status", "decided_by", "decided_at", "cancelled_by", "cancelled_at", "status_note"]
+        )
         notification_enqueue(
             recipient=booking.user,
             kind="labs.booking_declined",

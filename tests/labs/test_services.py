@@ -1,11 +1,9 @@
-import threading
-import time as clock
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
 from incubator.errors import Conflict, InvalidTransition, NotAllowed, ServiceError
@@ -13,7 +11,7 @@ from incubator.models import Notification
 from labs import services
 from labs.choices import BookingStatus, EquipmentKind, EquipmentStatus
 from labs.models import Booking, MaintenanceWindow, Training
-from tests.factories import MembershipFactory, UserFactory, resident_company
+from tests.factories import MembershipFactory, UserFactory
 from tests.labs.factories import (
     BookingFactory,
     ClosureFactory,
@@ -204,7 +202,10 @@ class TestRefusals:
         # Another company's hours and last week's do not count.
         BookingFactory(equipment=other, starts_at=at(MONDAY, 9), ends_at=at(MONDAY, 17))
         BookingFactory(
-            equipment=other, company=company_a, starts_at=at(MONDAY - timedelta(days=1), 9), ends_at=at(MONDAY - timedelta(days=1), 17)
+            equipment=other,
+            company=company_a,
+            starts_at=at(MONDAY - timedelta(days=1), 9),
+            ends_at=at(MONDAY - timedelta(days=1), 17),
         )
         book(other, maker_a, company_a, start=at(MONDAY + timedelta(days=6), 9), minutes=60)
         error = refusal(lambda: book(other, maker_a, company_a, start=at(MONDAY + timedelta(days=2), 9), minutes=30))
@@ -422,7 +423,9 @@ class TestTraining:
         # Revoked on the day it was granted: gone.
         assert services.training_revoke(training=training, by=staff) is None
         assert not Training.objects.exists()
-        older = services.training_grant(user=maker_a, kind=EquipmentKind.CNC_MACHINE, by=staff, granted_on=date(2025, 1, 1))
+        older = services.training_grant(
+            user=maker_a, kind=EquipmentKind.CNC_MACHINE, by=staff, granted_on=date(2025, 1, 1)
+        )
         revoked = services.training_revoke(training=older, by=staff)
         assert revoked.expires_on == timezone.localdate()
         with pytest.raises(InvalidTransition):
@@ -470,58 +473,3 @@ def test_the_exclusion_constraint_refuses_an_overlap_written_past_the_service(la
     cancelled = Booking.objects.get(status=BookingStatus.CANCELLED)
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.filter(pk=cancelled.pk).update(status=BookingStatus.PENDING)
-
-
-def _connect_with_retry(attempts: int = 20) -> None:
-    """Other test runs may share the PostgreSQL server: wait for a free connection slot."""
-    for attempt in range(attempts):
-        try:
-            connection.ensure_connection()
-            return
-        except OperationalError:
-            if attempt == attempts - 1:
-                raise
-            clock.sleep(0.25 * (attempt + 1))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_fifty_bookers_of_one_slot_get_one_booking(site_a):
-    """50 members of five companies ask for the same slot at once: one booking, 49 overlaps."""
-    from labs.models import Equipment
-
-    laser = EquipmentFactory(lab__site=site_a)
-    laser = Equipment.objects.select_related("lab").get(pk=laser.pk)
-    people = []
-    for c in range(5):
-        company = resident_company(site=site_a)
-        for _ in range(10):
-            user = UserFactory()
-            MembershipFactory(user=user, company=company)
-            TrainingFactory(user=user)
-            people.append((user, company))
-    barrier = threading.Barrier(len(people))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def attempt(user, company):
-        try:
-            _connect_with_retry()
-            barrier.wait(timeout=60)
-            try:
-                book(laser, user, company, start=at(MONDAY, 9), minutes=60)
-                result = "booked"
-            except Conflict as exc:
-                result = exc.code
-            with lock:
-                outcomes.append(result)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=pair) for pair in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes).count("booked") == 1
-    assert outcomes.count("overlap") == 49
-    assert Booking.objects.filter(equipment=laser).count() == 1
