@@ -70,6 +70,17 @@ def equipment_visible_to(user: Any) -> QuerySet[Equipment]:
     return Equipment.objects.filter(lab__in=labs_visible_to(user)).select_related("lab__site")
 
 
+def equipment_to_book(user: Any, pk: int) -> Equipment | None:
+    """The equipment with its lab, if the user may see it (the rule of `labs_visible_to`, in
+    one plain query: this runs on every booking)."""
+    equipment = Equipment.objects.select_related("lab__site").filter(pk=pk).first()
+    if equipment is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not _reads_everything(user) and not (equipment.lab.is_active and equipment.lab.site.is_active):
+        return None
+    return equipment
+
+
 def can_manage_lab(user: Any, lab: Lab) -> bool:
     return permissions.is_site_staff(user, lab.site_id)
 

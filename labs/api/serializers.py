@@ -6,8 +6,8 @@ from rest_framework import serializers
 from incubator.api.fields import StrictCharField
 from incubator.api.serializers import ModelSerializer
 
-from ..choices import EquipmentKind
-from ..models import Booking, Closure, Equipment, Lab, OpeningHours, Training
+from ..choices import BookingStatus, EquipmentKind
+from ..models import Closure, Equipment, Lab, OpeningHours, Training
 
 MAX_ID = 2**63 - 1
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -90,28 +90,29 @@ class TrainingCreateSerializer(serializers.Serializer):
     note = StrictCharField(required=False, allow_blank=True, max_length=200, default="")
 
 
-class BookingSerializer(ModelSerializer):
-    class Meta:
-        model = Booking
-        fields = [
-            "id",
-            "equipment",
-            "user",
-            "company",
-            "starts_at",
-            "ends_at",
-            "purpose",
-            "status",
-            "amount",
-            "created_at",
-            "created_by",
-            "decided_by",
-            "decided_at",
-            "cancelled_by",
-            "cancelled_at",
-            "status_note",
-        ]
-        read_only_fields = fields
+class BookingSerializer(serializers.Serializer):
+    """A booking as the API shows it; read-only.
+
+    Declared field by field rather than derived from the model: it answers every booking
+    request, and deriving a ModelSerializer's fields cost as much as the booking's queries.
+    """
+
+    id = serializers.IntegerField(read_only=True)
+    equipment = serializers.IntegerField(source="equipment_id", read_only=True)
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    company = serializers.IntegerField(source="company_id", read_only=True)
+    starts_at = serializers.DateTimeField(read_only=True)
+    ends_at = serializers.DateTimeField(read_only=True)
+    purpose = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=BookingStatus.choices, read_only=True)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    created_by = serializers.IntegerField(source="created_by_id", read_only=True, allow_null=True)
+    decided_by = serializers.IntegerField(source="decided_by_id", read_only=True, allow_null=True)
+    decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    cancelled_by = serializers.IntegerField(source="cancelled_by_id", read_only=True, allow_null=True)
+    cancelled_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    status_note = serializers.CharField(read_only=True)
 
 
 class BookingCreateSerializer(serializers.Serializer):

@@ -193,13 +193,19 @@ class TestBookings:
         response = api_client_for(maker_a).post("/api/v1/bookings/", body(laser_a, company_a), format="json")
         assert (response.status_code, response.json()["code"]) == (403, "not_trained")
 
-    def test_another_makers_company_or_unknown_equipment_is_400(
+    def test_another_makers_company_is_not_member_and_unknown_things_400(
         self, api_client_for, maker_a, laser_a, company_a, company_b, trained_a
     ):
         client = api_client_for(maker_a)
         response = client.post("/api/v1/bookings/", body(laser_a, company_b), format="json")
-        assert response.status_code == 400 and "company" in response.json()["fields"]
-        response = client.post("/api/v1/bookings/", {**body(laser_a, company_a), "equipment": 999999}, format="json")
+        assert (response.status_code, response.json()["code"]) == (403, "not_member")
+        assert company_b.name not in response.json()["detail"]
+        for field, value in (("equipment", 999999), ("company", 999999)):
+            response = client.post("/api/v1/bookings/", {**body(laser_a, company_a), field: value}, format="json")
+            assert response.status_code == 400 and field in response.json()["fields"]
+        laser_a.lab.is_active = False
+        laser_a.lab.save()
+        response = client.post("/api/v1/bookings/", body(laser_a, company_a), format="json")
         assert response.status_code == 400 and "equipment" in response.json()["fields"]
         assert not Booking.objects.exists()
 

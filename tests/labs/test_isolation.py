@@ -72,7 +72,8 @@ def test_api_writes_with_company_a(api_client_for, maker_b, trained_b, laser_a, 
         "ends_at": at(MONDAY, 17).isoformat(),
     }
     response = api_client_for(maker_b).post("/api/v1/bookings/", body, format="json")
-    assert response.status_code == 400 and not Booking.objects.exists()
+    assert (response.status_code, response.json()["code"]) == (403, "not_member")
+    assert company_a.name not in response.json()["detail"] and not Booking.objects.exists()
 
 
 def test_trainings_of_maker_a_are_not_maker_bs_business(api_client_for, maker_a, maker_b):
