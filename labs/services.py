@@ -6,6 +6,7 @@ answers with it) and a message in the user's language; `BOOKING_REFUSALS` lists 
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from incubator.services import notification_enqueue
 
 from . import intervals
 from .choices import LIVE_STATUSES, QUOTA_STATUSES, BookingStatus, EquipmentStatus
-from .models import Booking, CalendarFeed, Closure, Equipment, MaintenanceWindow, OpeningHours, Training
+from .models import Booking, CalendarFeed, Closure, Equipment, Lab, MaintenanceWindow, OpeningHours, Training
 
 logger = logging.getLogger(__name__)
 
@@ -156,9 +157,8 @@ _FACT_NAMES = (
 )
 
 
+@functools.cache
 def _facts_sql(vendor: str) -> str:
-    from .models import Lab
-
     tables = {
         "membership": Membership._meta.db_table,
         "training": Training._meta.db_table,
@@ -218,9 +218,8 @@ def _booking_facts(
     if row is None:
         raise Equipment.DoesNotExist
     facts = dict(zip(_FACT_NAMES, row, strict=True))
-    for name in ("needs_training", "needs_approval", "lab_is_active", "is_member", "trained", "closed"):
-        facts[name] = bool(facts[name])
-    for name in ("in_hours", "in_maintenance", "overlaps"):
+    # SQLite answers 0 and 1.
+    for name in _FACT_NAMES[2:5] + _FACT_NAMES[6:12]:
         facts[name] = bool(facts[name])
     # julianday() arithmetic on SQLite is floating point: whole seconds are what bookings have.
     facts["quota_used"] = timedelta(seconds=round(float(facts.pop("quota_seconds") or 0)))

@@ -22,7 +22,7 @@ from incubator.errors import ServiceError
 from incubator.forms import add_service_errors
 
 from . import intervals, selectors, services
-from .choices import LIVE_STATUSES, BookingStatus
+from .choices import LIVE_STATUSES, BookingStatus, Weekday
 from .forms import BookingForm, PeriodForm, ReasonForm
 from .ical import feed_bytes
 from .models import Booking, CalendarFeed, Equipment, Lab
@@ -95,8 +95,6 @@ def lab_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hours_by_day = {}
     for row in lab.opening_hours.all():
         hours_by_day.setdefault(row.weekday, []).append(row)
-    from .choices import Weekday
-
     week = [(label, hours_by_day.get(value, [])) for value, label in Weekday.choices]
     context = {
         "lab": lab,

@@ -32,6 +32,11 @@ def _bad(field: str, message) -> serializers.ValidationError:
     return serializers.ValidationError({field: [message]})
 
 
+def _query(request) -> dict:
+    """The query string as a plain dict: in a QueryDict, DRF takes `?to=` for "not given"."""
+    return request.query_params.dict()
+
+
 def _intervals(items) -> list[dict]:
     return [{"starts_at": start, "ends_at": end} for start, end in items]
 
@@ -68,7 +73,7 @@ class LabViewSet(viewsets.ReadOnlyModelViewSet):
     def utilisation(self, request):
         if not (permissions.is_centre_staff(request.user) or permissions.is_district(request.user)):
             raise PermissionDenied()
-        query = s.UtilisationQuerySerializer(data=request.query_params)
+        query = s.UtilisationQuerySerializer(data=_query(request))
         query.is_valid(raise_exception=True)
         today = timezone.localdate()
         start = query.validated_data.get("start") or today - timedelta(days=28)
@@ -108,7 +113,7 @@ class EquipmentViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def availability(self, request, pk=None):
         equipment = self.get_object()
-        query = s.PeriodQuerySerializer(data=request.query_params)
+        query = s.PeriodQuerySerializer(data=_query(request))
         query.is_valid(raise_exception=True)
         start = query.validated_data.get("start") or timezone.localdate()
         end = query.validated_data.get("end") or start + timedelta(days=6)

@@ -424,3 +424,17 @@ def test_fifty_clients_asking_for_one_slot_get_one_booking(site_a, api_client_fo
     assert sorted(answers).count((201, "")) == 1
     assert answers.count((409, "overlap")) == 49
     assert Booking.objects.filter(equipment=laser).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/v1/bookings/", {"starts_before": ""}),
+        ("/api/v1/bookings/", {"starts_after": "yesterday"}),
+        ("/api/v1/labs/utilisation/", {"to": ""}),
+        ("/api/v1/labs/utilisation/", {"from": ""}),
+    ],
+)
+def test_empty_or_malformed_times_in_the_query_are_400(api_client_for, district, path, query):
+    response = api_client_for(district).get(path, query)
+    assert response.status_code == 400 and response.json()["code"] == "validation_error"
