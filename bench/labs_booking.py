@@ -499,9 +499,10 @@ def main(argv: list[str] | None = None) -> int:
                 reference.add(run_phase(clients=clients, seconds=args.seconds, make_request=next_me, expect=200))
             booking.add(run_phase(clients=clients, seconds=args.seconds, make_request=next_booking, expect=201))
         ratio = booking.throughput / bare.throughput if bare.throughput else 0.0
+        reference_phase = f" + {args.seconds:g} s reference" if args.reference else ""
         header = f"{'endpoint':<34}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         print(
-            f"2. Throughput: {args.clients} clients, {args.phases} x ({args.seconds:g} s bare + {args.seconds:g} s "
+            f"2. Throughput: {args.clients} clients, {args.phases} x ({args.seconds:g} s bare{reference_phase} + {args.seconds:g} s "
             f"booking), alternating (gunicorn {args.workers} workers x {args.threads} threads)"
         )
         print("   " + header)

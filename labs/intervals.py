@@ -28,6 +28,16 @@ def at(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=local_zone())
 
 
+def ceil(moment: datetime, minutes: int) -> datetime:
+    """The first moment on the `minutes` grid of the site's day at or after `moment`."""
+    moment = local(moment)
+    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    step = timedelta(minutes=minutes)
+    elapsed = moment - midnight
+    steps = -(-elapsed // step)  # ceiling division of timedeltas
+    return midnight + steps * step
+
+
 def week_start(day: date) -> date:
     """The Monday of the day's week."""
     return day - timedelta(days=day.weekday())

@@ -216,6 +216,21 @@ class Busy:
     mine: bool = False
 
 
+# What the calendar and the API show of a booking; the company for its name.
+_BUSY_FIELDS = (
+    "id",
+    "equipment_id",
+    "user_id",
+    "company_id",
+    "starts_at",
+    "ends_at",
+    "status",
+    "company__id",
+    "company__name",
+    "company__name_en",
+)
+
+
 @dataclass
 class Availability:
     equipment: Equipment
@@ -250,7 +265,8 @@ def equipment_availability(
         Booking.objects.filter(
             equipment=equipment, status__in=LIVE_STATUSES, starts_at__lt=window[1], ends_at__gt=window[0]
         )
-        .select_related("user", "company")
+        .select_related("company")
+        .only(*_BUSY_FIELDS)
         .order_by("starts_at")
     )
     see_all = permissions.can_read_all_sites(user) or permissions.is_site_staff(user, lab.site_id)
@@ -274,8 +290,10 @@ def equipment_availability(
     bookable_until = intervals.at(today + timedelta(days=equipment.horizon_days + 1), datetime.min.time())
     free: list[intervals.Interval] = []
     if equipment.status == EquipmentStatus.AVAILABLE and lab.is_active:
+        # Bookable from the next slot boundary: a booking starts on the grid.
+        first = intervals.ceil(now, equipment.slot_minutes)
         free = intervals.subtract(
-            intervals.clip(open_times, max(now, window[0]), min(bookable_until, window[1])),
+            intervals.clip(open_times, max(first, window[0]), min(bookable_until, window[1])),
             [(b.starts_at, b.ends_at) for b in busy],
         )
     return Availability(

@@ -10,6 +10,8 @@ from ..choices import BookingStatus, EquipmentKind
 from ..models import Closure, Equipment, Lab, OpeningHours, Training
 
 MAX_ID = 2**63 - 1
+# Free-text fields keep their whitespace here, so that the length limit applies to what was
+# sent (as the schema says); the services strip it.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
@@ -87,7 +89,7 @@ class TrainingCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EquipmentKind.choices)
     granted_on = serializers.DateField(required=False, validators=[_within_years])
     expires_on = serializers.DateField(required=False, allow_null=True, validators=[_within_years])
-    note = StrictCharField(required=False, allow_blank=True, max_length=200, default="")
+    note = StrictCharField(required=False, allow_blank=True, max_length=200, default="", trim_whitespace=False)
 
 
 class BookingSerializer(serializers.Serializer):
@@ -126,11 +128,11 @@ class BookingCreateSerializer(serializers.Serializer):
     )
     starts_at = serializers.DateTimeField(validators=[_within_years])
     ends_at = serializers.DateTimeField(validators=[_within_years])
-    purpose = StrictCharField(required=False, allow_blank=True, max_length=300, default="")
+    purpose = StrictCharField(required=False, allow_blank=True, max_length=300, default="", trim_whitespace=False)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = StrictCharField(required=False, allow_blank=True, max_length=300, default="")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=300, default="", trim_whitespace=False)
 
 
 class PeriodQuerySerializer(serializers.Serializer):
