@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "spaces",
     "patents",
     "funding",
+    "labs",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +302,7 @@ SPECTACULAR_SETTINGS = {
         "IntroductionStatusEnum": "funding.choices.IntroductionStatus",
         "InvestmentRoundEnum": "funding.choices.InvestmentRound",
     },
+    "ENUM_NAME_OVERRIDES": {"EquipmentKindEnum": "labs.choices.EquipmentKind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "incubator.api.schema.add_error_responses",

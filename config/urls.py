@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("spaces.api.urls")),
     path("", include("patents.api.urls")),
     path("", include("funding.api.urls")),
+    path("", include("labs.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("spaces.urls")),
     path("", include("patents.urls")),
     path("", include("funding.urls")),
+    path("", include("labs.urls")),
 ]
 
 handler400 = "incubator.views.bad_request"
