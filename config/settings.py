@@ -301,8 +301,8 @@ SPECTACULAR_SETTINGS = {
         "SponsorKindEnum": "funding.choices.SponsorKind",
         "IntroductionStatusEnum": "funding.choices.IntroductionStatus",
         "InvestmentRoundEnum": "funding.choices.InvestmentRound",
+        "EquipmentKindEnum": "labs.choices.EquipmentKind",
     },
-    "ENUM_NAME_OVERRIDES": {"EquipmentKindEnum": "labs.choices.EquipmentKind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "incubator.api.schema.add_error_responses",
