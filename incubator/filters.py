@@ -43,10 +43,17 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 
 class BoundedIntegerField(forms.IntegerField):
+    """A whole number the database can hold; present but empty is an error, absent is no filter."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", -(2**63))
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        if value == "":
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().clean(value)
 
 
 class IntegerFilter(django_filters.NumberFilter):

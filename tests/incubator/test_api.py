@@ -153,3 +153,13 @@ def test_the_token_endpoint_is_throttled(api_client_for, maker_a):
     assert statuses[30] == 429
     response = client.post("/api/v1/auth/token/", {"email": maker_a.email, "password": PASSWORD}, format="json")
     assert response.json()["code"] == "throttled"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/api/v1/filings/?company=", "/api/v1/companies/?site=", "/api/v1/deadlines/?company="]
+)
+def test_an_empty_integer_filter_is_refused(api_client_for, maker_a, url):
+    response = api_client_for(maker_a).get(url)
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
