@@ -339,7 +339,9 @@ class FundingTotalsApi(APIView):
     def get(self, request):
         if not selectors.can_read_totals(request.user):
             raise PermissionDenied()
-        query = s.TotalsQuerySerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: an empty or repeated `year` is then a 400, not "no year".
+        params = {key: values[0] if len(values) == 1 else values for key, values in request.query_params.lists()}
+        query = s.TotalsQuerySerializer(data=params)
         query.is_valid(raise_exception=True)
         year = query.validated_data.get("year")
         totals = selectors.funding_totals(request.user, year=year)

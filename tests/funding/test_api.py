@@ -331,3 +331,11 @@ def test_the_ledger_runs_a_constant_number_of_queries(
     grow()
     client = api_client_for(maker_a)
     assert_constant_queries(fetch=lambda: client.get(f"/api/v1/funding-ledgers/{company_a.pk}/"), grow=grow)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["year=", "year=2025&year=2026", "year=abc"])
+def test_totals_refuse_a_malformed_year(api_client_for, district, query):
+    response = api_client_for(district).get(f"/api/v1/funding-totals/?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
