@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "patents",
     "funding",
     "labs",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("patents.api.urls")),
     path("", include("funding.api.urls")),
     path("", include("labs.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("patents.urls")),
     path("", include("funding.urls")),
     path("", include("labs.urls")),
+    path("", include("reports.urls")),
 ]
 
 handler400 = "incubator.views.bad_request"
