@@ -32,6 +32,8 @@ money stays exact through JSON; `number()` reads either back.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict
 
@@ -166,3 +168,22 @@ def row(snapshot: dict, key: str) -> Row:
 
 def value(snapshot: dict, key: str, column: str = TOTAL) -> int | Decimal | None:
     return number(row(snapshot, key)["values"].get(column))
+
+
+class DetailColumn(TypedDict):
+    key: str
+    label: str
+    unit: str  # a Unit, or "text" / "date"
+
+
+@dataclass
+class DetailTable:
+    """The rows behind one area of the report (companies, spaces, equipment, filings, funding
+    applications, investments), for the sheets of an XLSX and the files of a CSV export.
+    `rows` is an iterable of lists in `columns` order (str, int, Decimal, date or None), and may
+    be a generator streaming from the database: read it once."""
+
+    key: str
+    title: str
+    columns: list[DetailColumn]
+    rows: Iterable[list[Any]] = field(default_factory=list)
