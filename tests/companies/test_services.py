@@ -282,6 +282,17 @@ class TestTeam:
         with pytest.raises(Conflict):
             services.membership_invite(company=company_a, email="HELPER@example.org", role="member", by=maker_a)
 
+    def test_plain_text_mail_keeps_names_as_typed(self, company_a, maker_a):
+        """E-mails are plain text: an ampersand or angle bracket in a name is not an HTML entity."""
+        company_a.name = "A&B <Lab> 工作室"
+        company_a.save()
+        maker_a.full_name = "O'Brien & 王"
+        maker_a.save()
+        services.membership_invite(company=company_a, email="amp@example.org", role="member", by=maker_a)
+        note = Notification.objects.get(kind="companies.invitation")
+        assert "A&B <Lab> 工作室" in note.body and "O'Brien & 王" in note.body
+        assert "&amp;" not in note.body and "&lt;" not in note.body and "&#x27;" not in note.body
+
     def test_a_member_cannot_manage_the_team(self, company_a):
         member = MembershipFactory(company=company_a, role=MemberRole.MEMBER).user
         with pytest.raises(NotAllowed):

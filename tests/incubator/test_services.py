@@ -11,6 +11,7 @@ from django_celery_beat.models import PeriodicTask
 from incubator import permissions, services
 from incubator.choices import NotificationStatus, Role
 from incubator.models import Notification, User
+from incubator.registry import registry
 from tests.factories import UserFactory
 
 RESET = "account.password_reset"
@@ -322,3 +323,15 @@ def test_one_transaction_wakes_the_dispatcher_once(django_capture_on_commit_call
             services.notification_enqueue(recipient=user, kind=RESET, dedupe_key=f"batch-{i}", context=reset_context())
     assert len(callbacks) == 1
     assert len(mail.outbox) == 5
+
+
+@pytest.mark.parametrize("key", sorted(registry.notification_kinds))
+def test_every_mail_template_is_plain_text(key):
+    """Mails are plain text: their templates turn autoescaping off, so that a name with "&" or
+    "<" reaches the reader as typed (the invitation test checks one such mail end to end)."""
+    from django.template.loader import get_template
+
+    kind = registry.notification_kind(key)
+    for name in (kind.subject_template, kind.body_template):
+        source = get_template(name).template.source
+        assert "{% autoescape off %}" in source, name
