@@ -25,6 +25,7 @@ from incubator.errors import Conflict, InvalidTransition, NotAllowed
 from incubator.models import Site, User
 from incubator.services import notification_enqueue, user_create
 
+from . import signals
 from .choices import AdmissionStatus, CompanyStatus, DesignationKind, MemberRole
 from .models import Admission, Award, Company, Consultation, Designation, Membership, Residency, YearFigures
 
@@ -283,11 +284,11 @@ def company_set_status(*, company: Company, status: str, by: User, on: date | No
         setattr(company, _STATUS_DATE_FIELD[status], on)
         company.save()
         if status in (CompanyStatus.GRADUATED, CompanyStatus.LEFT):
-            _end_open_residency(company=company, on=on)
+            _end_open_residency(company=company, on=on, by=by)
     return company
 
 
-def _end_open_residency(*, company: Company, on: date) -> None:
+def _end_open_residency(*, company: Company, on: date, by: User) -> None:
     current = Residency.objects.select_for_update().filter(company=company, ends_on__isnull=True).first()
     if current is None:
         return
@@ -295,6 +296,8 @@ def _end_open_residency(*, company: Company, on: date) -> None:
         raise ValidationError({"ends_on": _("A residency must end after it started.")})
     current.ends_on = on
     current.save(update_fields=["ends_on"])
+    # The apps built on companies let go of what the company held there (its offices, say).
+    signals.residency_ended.send(sender=Residency, company=company, site_id=current.site_id, on=on, by=by)
 
 
 def residency_move(*, company: Company, site: Site, by: User, on: date | None = None) -> Residency:
@@ -304,7 +307,7 @@ def residency_move(*, company: Company, site: Site, by: User, on: date | None = 
     _require_staff_of(by, site)
     with transaction.atomic():
         Company.objects.select_for_update().get(pk=company.pk)
-        _end_open_residency(company=company, on=on)
+        _end_open_residency(company=company, on=on, by=by)
         residency = Residency(company=company, site=site, starts_on=on)
         residency.full_clean(validate_constraints=False)
         try:

@@ -8,11 +8,14 @@ class SpacesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from companies.signals import residency_ended
         from incubator import permissions
         from incubator.choices import Role
         from incubator.registry import DemoSeeder, NavItem, NotificationKind, Panel, PeriodicJob, registry
 
-        from . import panels, selectors
+        from . import panels, selectors, services
+
+        residency_ended.connect(services.company_residency_ended, dispatch_uid="spaces.company_residency_ended")
 
         models = ["space", "allocation", "spacerequest"]
         registry.register_role_permissions(

@@ -705,3 +705,29 @@ def allocation_reminders_send(*, today: date | None = None) -> int:
             )
             queued += created
     return queued
+
+
+# --- When a company's residency ends -------------------------------------------------
+
+
+def company_residency_ended(*, company: Company, site_id: int, on: date, **_: Any) -> None:
+    """A company graduated, left or moved away: at that site its allocations end on the day
+    its residency does (`on`, the first day it is gone), allocations that had not begun by
+    then are taken back, and its open requests are withdrawn. Runs inside the companies
+    service's transaction (a signal receiver), whose caller's rights were checked there."""
+    live = Allocation.objects.filter(company=company, space__site_id=site_id).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
+    )
+    for allocation in live.order_by("space_id", "starts_on"):
+        allocation, _space = _lock_allocation(allocation)
+        if allocation.starts_on >= on:
+            SpaceRequest.objects.filter(allocation=allocation).update(
+                status=SpaceRequestStatus.WITHDRAWN, allocation=None, decided_at=timezone.now()
+            )
+            allocation.delete()
+            continue
+        allocation.ends_on = on
+        _save_allocation(allocation, update_fields=["ends_on"])
+    SpaceRequest.objects.filter(company=company, site_id=site_id, status=SpaceRequestStatus.SUBMITTED).update(
+        status=SpaceRequestStatus.WITHDRAWN, decided_at=timezone.now()
+    )

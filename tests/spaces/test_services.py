@@ -417,3 +417,45 @@ def test_the_same_door_code_may_exist_at_two_sites(site_a):
     office(site_a, code="B2-305")
     open_desks(SiteFactory(code="elsewhere"), code="B2-305")
     assert Space.objects.filter(code="B2-305").count() == 2
+
+
+class TestWhenTheResidencyEnds:
+    """A company that graduates, leaves or moves lets go of its space at the site it leaves."""
+
+    def test_graduating_ends_allocations_and_withdraws_requests(
+        self, allocate, office_a, desks_a, company_a, maker_a, staff, site_a
+    ):
+        from companies.services import company_set_status
+
+        running = allocate(office_a, company_a, MAR)  # open-ended
+        later = allocate(desks_a, company_a, SEP, DEC, desks=2)  # not begun by the graduation day
+        request = services.space_request_submit(
+            company=company_a, by=maker_a, kind=SpaceKind.OPEN_DESKS, wanted_from=DEC, reason="更多工位", desks=2
+        )
+        company_set_status(company=company_a, status="graduated", by=staff, on=JUN)
+        running.refresh_from_db()
+        assert running.ends_on == JUN
+        assert not Allocation.objects.filter(pk=later.pk).exists()
+        request.refresh_from_db()
+        assert request.status == SpaceRequestStatus.WITHDRAWN
+        # The office is free from the graduation day for the next company.
+        allocate(office_a, resident_company(site=site_a), JUN)
+
+    def test_an_allocation_ending_before_the_day_is_left_alone(self, allocate, office_a, company_a, staff):
+        from companies.services import company_set_status
+
+        ended = allocate(office_a, company_a, MAR, JUN)
+        company_set_status(company=company_a, status="left", by=staff, on=SEP)
+        ended.refresh_from_db()
+        assert ended.ends_on == JUN
+
+    def test_moving_to_another_site_ends_the_space_at_the_old_one(
+        self, allocate, office_a, company_a, superuser, site_b
+    ):
+        from companies.services import residency_move
+
+        allocation = allocate(office_a, company_a, MAR)
+        residency_move(company=company_a, site=site_b, by=superuser, on=SEP)
+        allocation.refresh_from_db()
+        assert allocation.ends_on == SEP
+        assert Residency.objects.get(company=company_a, ends_on__isnull=True).site == site_b
