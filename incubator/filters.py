@@ -89,7 +89,19 @@ class StrictModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class FilterSet(drf_filters.FilterSet):
-    """The base of every filter set: values that make no sense answer 400."""
+    """The base of every filter set: values that make no sense answer 400, and so does a
+    filter given twice (`?status=a&status=b` would otherwise quietly mean the last one)."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return valid
+        for name in self.filters:
+            if len(getlist(name)) > 1:
+                self.form.add_error(name, ValidationError(_("Give this filter once."), code="repeated"))
+                valid = False
+        return valid
 
     @classmethod
     def filter_for_lookup(cls, field, lookup_type):

@@ -134,7 +134,17 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
-    ["company=", "role=", "role=boss", "company=abc", "company=1e300", "page=", "page=0", "page_size=500"],
+    [
+        "company=",
+        "role=",
+        "role=boss",
+        "company=abc",
+        "company=1e300",
+        "page=",
+        "page=0",
+        "page_size=500",
+        "role=owner&role=member",
+    ],
 )
 def test_filters_and_pages_refuse_values_that_make_no_sense(api_client_for, maker_a, query):
     response = api_client_for(maker_a).get(f"/api/v1/memberships/?{query}")
@@ -163,3 +173,12 @@ def test_an_empty_integer_filter_is_refused(api_client_for, maker_a, url):
     response = api_client_for(maker_a).get(url)
     assert response.status_code == 400
     assert response.json()["code"] == "validation_error"
+
+
+@pytest.mark.django_db
+def test_a_filter_given_twice_is_refused_with_the_field_named(api_client_for, maker_a, company_a):
+    response = api_client_for(maker_a).get(f"/api/v1/memberships/?company={company_a.pk}&company={company_a.pk}")
+    assert response.status_code == 400
+    assert "company" in response.json()["fields"]
+    once = api_client_for(maker_a).get(f"/api/v1/memberships/?company={company_a.pk}")
+    assert once.status_code == 200 and once.json()["count"] >= 1
