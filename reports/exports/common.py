@@ -1,0 +1,255 @@
+"""What every export format shares: the texts around the figures, how a value is read and
+shown, the formula-injection guard, and the main series that the charts draw.
+
+Everything here is pure: it reads a snapshot dict (see `reports.snapshot`) and never the
+database, so that a stored snapshot renders the same on any later day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from funding.choices import ProgrammeLevel
+from patents.choices import FilingKind
+from reports.snapshot import TOTAL, Column, Row, Unit, number
+
+Progress = Callable[[int], None]
+
+# A spreadsheet treats a cell that starts with one of these as a formula (or, for tab and
+# carriage return, as the start of one once the file is re-imported): OWASP "CSV injection".
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """Text that a spreadsheet will never run: a leading apostrophe before a formula trigger.
+
+    A company name like "=HYPERLINK(...)" comes from a maker's form, so every text cell of
+    every export goes through here. Numbers never do: a negative amount stays a number."""
+    if text.startswith(_FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def no_data() -> str:
+    """How a missing figure reads: it must never look like a zero."""
+    return pgettext("report value", "no data")
+
+
+def unit_label(unit: str) -> str:
+    """The short unit shown beside a row in the summary tables."""
+    labels = {
+        Unit.COUNT: "",
+        Unit.CNY: pgettext("unit", "CNY"),
+        Unit.PERCENT: "%",
+        Unit.M2: "m²",
+        Unit.HOURS: pgettext("unit", "hours"),
+        Unit.RATIO: "",
+        Unit.YEAR: "",
+    }
+    return labels.get(unit, "")
+
+
+def report_title() -> str:
+    return _("Incubator indicators report")
+
+
+def period_text(snapshot: dict) -> str:
+    period = snapshot["period"]
+    return _("%(start)s to %(end)s") % {"start": period["start"], "end": period["end"]}
+
+
+def generated_text(snapshot: dict) -> str:
+    """The date and minute the figures were taken, as the snapshot recorded it (its own zone)."""
+    raw = snapshot.get("generated_at") or ""
+    try:
+        return datetime.fromisoformat(raw).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return raw
+
+
+def info_lines(snapshot: dict) -> list[tuple[str, str]]:
+    """The header every format prints above the figures: period, scope, when generated."""
+    return [
+        (_("Period"), period_text(snapshot)),
+        (_("Scope"), snapshot["scope"]["label"]),
+        (_("Generated"), generated_text(snapshot)),
+    ]
+
+
+def site_columns(snapshot: dict) -> list[Column]:
+    """The per-site columns, without the total: the categories of the by-site charts."""
+    return [column for column in snapshot["columns"] if column["key"] != TOTAL]
+
+
+def format_value(value: Any, unit: str) -> str:
+    """A summary value as printed text (PDF): thousands separators, the unit's decimals."""
+    figure = number(value)
+    if figure is None:
+        return no_data()
+    if unit in (Unit.COUNT, Unit.YEAR) and isinstance(figure, int):
+        return str(figure) if unit == Unit.YEAR else f"{figure:,}"
+    figure = Decimal(figure)
+    if unit == Unit.PERCENT:
+        return f"{figure:,.1f} %"
+    if unit == Unit.HOURS:
+        return f"{figure:,.1f}"
+    if unit == Unit.YEAR:
+        return f"{figure:.0f}"
+    if unit == Unit.COUNT:
+        return f"{figure:,.0f}"
+    return f"{figure:,.2f}"
+
+
+def thousands(value: Any) -> Decimal | None:
+    """Yuan as thousand yuan with two decimals, as the Torch statistical return asks."""
+    figure = number(value)
+    if figure is None:
+        return None
+    return (Decimal(figure) / 1000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def cell_text(value: Any) -> str:
+    """A detail value as CSV text: ISO dates, exact decimals, empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return safe_text(value)
+    return str(value)
+
+
+def rows_with_prefix(snapshot: dict, prefix: str, *, exclude: tuple[str, ...] = ()) -> list[Row]:
+    """The `<kind>`/`<level>` rows of a family, in the snapshot's order."""
+    found = []
+    for item in snapshot["sections"]:
+        for row in item["rows"]:
+            key = row["key"]
+            if key.startswith(prefix) and key not in exclude:
+                found.append(row)
+    return found
+
+
+def find_row(snapshot: dict, key: str) -> Row | None:
+    for item in snapshot["sections"]:
+        for row in item["rows"]:
+            if row["key"] == key:
+                return row
+    return None
+
+
+_FILING_KINDS = {kind.value: kind for kind in FilingKind}
+_LEVELS = {level.value: level for level in ProgrammeLevel}
+
+
+def filing_kind_label(kind: str, fallback: str) -> str:
+    """A filing kind's name (a category of the IP chart), or the row's own label if unknown."""
+    choice = _FILING_KINDS.get(kind)
+    return str(choice.label) if choice is not None else fallback
+
+
+def level_label(level: str, fallback: str) -> str:
+    choice = _LEVELS.get(level)
+    return str(choice.label) if choice is not None else fallback
+
+
+@dataclass
+class ChartSeries:
+    name: str
+    values: list[int | Decimal | None]
+
+
+@dataclass
+class Chart:
+    """One of the report's main charts, in a shape every renderer can draw: categories on one
+    axis, one or more series of numbers (None where there is no data)."""
+
+    key: str
+    title: str
+    unit: str
+    categories: list[str]
+    series: list[ChartSeries]
+
+
+def main_charts(snapshot: dict) -> list[Chart]:
+    """The charts of the report: companies, occupancy and lab use by site, IP by kind, funding by
+    level. A chart whose rows the snapshot lacks is left out rather than drawn empty."""
+    charts: list[Chart] = []
+    sites = site_columns(snapshot)
+    site_labels = [column["label"] for column in sites]
+
+    def by_site(key: str, title: str, unit: str, row_keys: list[str]) -> None:
+        series = []
+        for row_key in row_keys:
+            row = find_row(snapshot, row_key)
+            if row is not None:
+                series.append(ChartSeries(row["label"], [number(row["values"].get(c["key"])) for c in sites]))
+        if series and sites:
+            charts.append(Chart(key, title, unit, site_labels, series))
+
+    by_site(
+        "companies",
+        _("Companies by site"),
+        Unit.COUNT,
+        ["companies.resident", "companies.admitted", "companies.graduated"],
+    )
+    by_site("occupancy", _("Occupancy rate by site"), Unit.PERCENT, ["occupancy.rate", "occupancy.desk_rate"])
+    by_site("labs", _("Lab hours booked and used by site"), Unit.PERCENT, ["labs.booked_share", "labs.used_share"])
+
+    filed = rows_with_prefix(snapshot, "ip.filed.", exclude=("ip.filed.total",))
+    if filed:
+        kinds = [row["key"].removeprefix("ip.filed.") for row in filed]
+        series = [ChartSeries(_("Filed"), [number(row["values"].get(TOTAL)) for row in filed])]
+        granted = []
+        for kind in kinds:
+            row = find_row(snapshot, f"ip.granted.{kind}")
+            granted.append(number(row["values"].get(TOTAL)) if row else None)
+        series.append(ChartSeries(_("Granted"), granted))
+        labels = [filing_kind_label(kind, row["label"]) for kind, row in zip(kinds, filed, strict=True)]
+        charts.append(Chart("ip", _("IP filed and granted by kind"), Unit.COUNT, labels, series))
+
+    levels = rows_with_prefix(
+        snapshot, "funding.approved.", exclude=("funding.approved.count", "funding.approved.amount")
+    )
+    if levels:
+        labels = [level_label(row["key"].removeprefix("funding.approved."), row["label"]) for row in levels]
+        values = [number(row["values"].get(TOTAL)) for row in levels]
+        charts.append(
+            Chart("funding", _("Funding approved by level"), Unit.CNY, labels, [ChartSeries(_("Approved"), values)])
+        )
+    return charts
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+class SheetNames:
+    """Excel's sheet-name rules: at most 31 characters, none of []:*?/\\, not starting or ending
+    with an apostrophe, not "History", unique regardless of case."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = {"history"}
+
+    def __call__(self, wanted: str) -> str:
+        base = _SHEET_FORBIDDEN.sub(" ", wanted).strip().strip("'").strip() or "Sheet"
+        base = base[:31]
+        name, n = base, 1
+        while name.casefold() in self._taken:
+            n += 1
+            suffix = f" ({n})"
+            name = base[: 31 - len(suffix)] + suffix
+        self._taken.add(name.casefold())
+        return name
+
+
+def ascii_slug(text: str) -> str:
+    """Keys are ASCII already; this keeps file names safe if one is not."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "report"

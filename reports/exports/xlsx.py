@@ -1,0 +1,281 @@
+"""The XLSX export: a summary sheet, a sheet of charts with the figures they draw, and one sheet
+per detail table.
+
+XlsxWriter runs in `constant_memory` mode: each row goes to a temporary file as soon as the
+next one starts, so 30,000 detail rows cost no more memory than 30. That mode requires rows
+to be written top to bottom, which is why every sheet is built in one pass and column widths
+are taken from the header and the first rows rather than from all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from reports.exports.common import (
+    Chart,
+    Progress,
+    SheetNames,
+    info_lines,
+    main_charts,
+    no_data,
+    report_title,
+    safe_text,
+    unit_label,
+)
+from reports.snapshot import DetailTable, Unit, number
+
+NUMBER_FORMATS = {
+    Unit.COUNT: "#,##0",
+    Unit.CNY: "#,##0.00",
+    # Snapshot percentages are per cent ("85.3"); the cell holds 0.853 so that Excel's own
+    # percentage format shows 85.3 % and a formula over it computes with the right value.
+    Unit.PERCENT: "0.0%",
+    Unit.M2: "#,##0.00",
+    Unit.HOURS: "#,##0.0",
+    Unit.RATIO: "#,##0.00",
+    Unit.YEAR: "0",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+# How many detail rows are looked at to size the columns: enough to see typical values, few
+# enough that a streamed table is never held.
+_WIDTH_SAMPLE = 200
+_MAX_WIDTH = 60
+
+
+def open_workbook(out: BinaryIO) -> Workbook:
+    """A workbook that streams rows and never turns text into formulas, numbers or links."""
+    return xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "remove_timezone": True,
+            "default_date_format": NUMBER_FORMATS["date"],
+        },
+    )
+
+
+class Formats:
+    """The workbook's cell formats, made once: XlsxWriter keeps every Format it is given."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.title = workbook.add_format({"bold": True, "font_size": 14})
+        self.section = workbook.add_format({"bold": True, "font_size": 12})
+        self.label = workbook.add_format({"bold": True})
+        self.header = workbook.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
+        self.text = workbook.add_format({})
+        self.no_data = workbook.add_format({"italic": True, "font_color": "#808080", "align": "right"})
+        self._numbers: dict[str, Format] = {}
+
+    def number(self, unit: str) -> Format:
+        if unit not in self._numbers:
+            self._numbers[unit] = self.workbook.add_format({"num_format": NUMBER_FORMATS.get(unit, "General")})
+        return self._numbers[unit]
+
+
+def excel_number(value: Any, unit: str) -> int | float | None:
+    """A snapshot value as the number a cell stores (percent as a fraction)."""
+    figure = number(value)
+    if figure is None:
+        return None
+    if unit == Unit.PERCENT:
+        return float(Decimal(figure) / 100)
+    return figure if isinstance(figure, int) else float(figure)
+
+
+def _text_width(text: str) -> int:
+    """Roughly how many character widths a text takes: CJK characters are two wide."""
+    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+
+
+def write_info(sheet: Worksheet, formats: Formats, snapshot: dict, title: str) -> int:
+    """Title, period, scope and date generated at the top of a sheet; returns the next free row."""
+    sheet.write_string(0, 0, title, formats.title)
+    row = 1
+    for label, text in info_lines(snapshot):
+        sheet.write_string(row, 0, label, formats.label)
+        sheet.write_string(row, 1, safe_text(text))
+        row += 1
+    return row + 1
+
+
+def write_summary(workbook: Workbook, formats: Formats, names: SheetNames, snapshot: dict) -> None:
+    sheet = workbook.add_worksheet(names(_("Summary")))
+    columns = snapshot["columns"]
+    sheet.set_column(0, 0, 44)
+    sheet.set_column(1, 1, 8)
+    widths = [max(14, min(_MAX_WIDTH, _text_width(column["label"]) + 2)) for column in columns]
+    for index, width in enumerate(widths):
+        sheet.set_column(2 + index, 2 + index, width)
+    row = write_info(sheet, formats, snapshot, report_title())
+    for section in snapshot["sections"]:
+        sheet.write_string(row, 0, safe_text(section["title"]), formats.section)
+        row += 1
+        sheet.write_string(row, 0, _("Indicator"), formats.header)
+        sheet.write_string(row, 1, _("Unit"), formats.header)
+        for index, column in enumerate(columns):
+            sheet.write_string(row, 2 + index, safe_text(column["label"]), formats.header)
+        row += 1
+        for item in section["rows"]:
+            unit = item["unit"]
+            sheet.write_string(row, 0, safe_text(item["label"]))
+            sheet.write_string(row, 1, unit_label(unit))
+            for index, column in enumerate(columns):
+                figure = excel_number(item["values"].get(column["key"]), unit)
+                if figure is None:
+                    sheet.write_string(row, 2 + index, no_data(), formats.no_data)
+                else:
+                    sheet.write_number(row, 2 + index, figure, formats.number(unit))
+            row += 1
+        row += 1
+    notes = snapshot.get("notes") or {}
+    if notes:
+        sheet.write_string(row, 0, _("Notes"), formats.section)
+        row += 1
+        for key, note in notes.items():
+            sheet.write_string(row, 0, safe_text(str(key)))
+            sheet.write_string(row, 1, safe_text(str(note)))
+            row += 1
+
+
+# Rows a chart's table and its chart take on the charts sheet, at the least.
+_CHART_ROWS = 18
+
+
+def write_charts(workbook: Workbook, formats: Formats, names: SheetNames, snapshot: dict, charts: list[Chart]) -> None:
+    """Each chart's figures as a small table on one sheet, the native chart beside it: the chart
+    references those cells, so the numbers stay visible and editable in Excel."""
+    if not charts:
+        return
+    sheet_name = names(_("Charts"))
+    sheet = workbook.add_worksheet(sheet_name)
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 4, 14)
+    row = write_info(sheet, formats, snapshot, _("Charts"))
+    for chart in charts:
+        top = row
+        sheet.write_string(row, 0, safe_text(chart.title), formats.section)
+        row += 1
+        header = row
+        sheet.write_string(row, 0, "", formats.header)
+        for index, series in enumerate(chart.series):
+            sheet.write_string(row, 1 + index, safe_text(series.name), formats.header)
+        row += 1
+        first = row
+        for position, category in enumerate(chart.categories):
+            sheet.write_string(row, 0, safe_text(category))
+            for index, series in enumerate(chart.series):
+                figure = excel_number(series.values[position], chart.unit)
+                if figure is None:
+                    sheet.write_blank(row, 1 + index, None)
+                else:
+                    sheet.write_number(row, 1 + index, figure, formats.number(chart.unit))
+            row += 1
+        last = row - 1
+        native = workbook.add_chart({"type": "column"})
+        for index in range(len(chart.series)):
+            col = 1 + index
+            native.add_series(
+                {
+                    "name": [sheet_name, header, col],
+                    "categories": [sheet_name, first, 0, last, 0],
+                    "values": [sheet_name, first, col, last, col],
+                }
+            )
+        native.set_title({"name": chart.title})
+        axis: dict[str, Any] = {"num_format": NUMBER_FORMATS.get(chart.unit, "General"), "min": 0}
+        if chart.unit == Unit.PERCENT:
+            axis["max"] = 1
+        native.set_y_axis(axis)
+        native.set_legend({"position": "bottom"})
+        native.show_blanks_as("gap")
+        native.set_size({"width": 640, "height": 320})
+        sheet.insert_chart(top, 2 + len(chart.series), native)
+        row = max(row, top + _CHART_ROWS) + 1
+
+
+def _cell_writer(sheet: Worksheet, formats: Formats, unit: str) -> Callable[[int, int, Any], None]:
+    """One function per column, chosen once, so that the per-cell work on 30,000 rows is a call."""
+    fmt = formats.number(unit) if unit in NUMBER_FORMATS else None
+    datetime_format = formats.number("datetime")
+
+    def write(row: int, col: int, value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, str):
+            sheet.write_string(row, col, safe_text(value))
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, col, value)
+        elif isinstance(value, datetime):
+            sheet.write_datetime(row, col, value, datetime_format)
+        elif isinstance(value, date):
+            sheet.write_datetime(row, col, value, formats.number("date"))
+        elif isinstance(value, int | float | Decimal):
+            figure = float(value) / 100 if unit == Unit.PERCENT else float(value)
+            sheet.write_number(row, col, figure, fmt)
+        else:
+            sheet.write_string(row, col, safe_text(str(value)))
+
+    return write
+
+
+def write_detail(workbook: Workbook, formats: Formats, names: SheetNames, table: DetailTable) -> int:
+    """One detail table as a sheet, its rows streamed in one pass; returns how many rows."""
+    sheet = workbook.add_worksheet(names(table.title))
+    columns = table.columns
+    widths = [min(_MAX_WIDTH, max(10, _text_width(column["label"]) + 2)) for column in columns]
+    for index, column in enumerate(columns):
+        sheet.write_string(0, index, safe_text(column["label"]), formats.header)
+    writers = [_cell_writer(sheet, formats, column["unit"]) for column in columns]
+    row = 0
+    for row, values in enumerate(table.rows, start=1):
+        for index, value in enumerate(values):
+            writers[index](row, index, value)
+        if row <= _WIDTH_SAMPLE:
+            for index, value in enumerate(values):
+                if isinstance(value, str):
+                    widths[index] = min(_MAX_WIDTH, max(widths[index], _text_width(value) + 2))
+                elif isinstance(value, int | float | Decimal):
+                    widths[index] = max(widths[index], len(f"{value:,}") + 3)
+    for index, width in enumerate(widths):
+        if columns[index]["unit"] in ("date", "datetime"):
+            width = max(width, 12)
+        sheet.set_column(index, index, width)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(row, 1), max(len(columns) - 1, 0))
+    return row
+
+
+def render_xlsx(
+    *, snapshot: dict, details: list[DetailTable] | None, out: BinaryIO, progress: Progress | None = None
+) -> None:
+    workbook = open_workbook(out)
+    formats = Formats(workbook)
+    names = SheetNames()
+    write_summary(workbook, formats, names, snapshot)
+    write_charts(workbook, formats, names, snapshot, main_charts(snapshot))
+    tables = details or []
+    if progress:
+        progress(10)
+    for done, table in enumerate(tables, start=1):
+        write_detail(workbook, formats, names, table)
+        if progress:
+            progress(10 + 85 * done // len(tables))
+    workbook.close()
+    if progress:
+        progress(100)
