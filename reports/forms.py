@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
 from .choices import ExportFormat, PeriodKind
-from .periods import period_containing
+from .indicators import period_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,7 +43,7 @@ class DashboardForm(forms.Form):
             if start is None or end is None:
                 raise ValidationError({"start": _("Give the first and the last day.")})
         else:
-            start, end = period_containing(kind, data.get("on") or today)
+            start, end = period_for(kind, data.get("on") or today)
         # What has not happened yet is not counted: the period runs up to today at most.
         end = min(end, today)
         try:

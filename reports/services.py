@@ -25,7 +25,6 @@ from incubator.services import notification_enqueue
 from . import selectors
 from .choices import FINISHED_STATUSES, SCHEDULED_KINDS, ExportFormat, ExportKind, ExportStatus
 from .models import ReportExport
-from .periods import previous_scheduled_period
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +122,10 @@ def scheduled_report_create(*, kind: str, day: date | None = None) -> tuple[Repo
     """
     if kind not in SCHEDULED_KINDS:
         raise ValueError(f"{kind!r} is not a scheduled kind")
-    start, end = previous_scheduled_period(kind, day or timezone.localdate())
+    from .indicators import period_for
+
+    period = "month" if kind == ExportKind.MONTHLY else "quarter"
+    start, end = period_for(period, day or timezone.localdate(), preceding=True)
     lookup = {"kind": kind, "start": start, "end": end, "site": None, "file_format": SCHEDULED_FORMAT}
     existing = ReportExport.objects.filter(**lookup).first()
     if existing:
@@ -190,9 +192,11 @@ def _compute(export: ReportExport, reader: Any) -> dict:
     return indicators.compute(user=reader, start=export.start, end=export.end, site=export.site)
 
 
-def _detail_tables(export: ReportExport, reader: Any) -> list:
-    from . import details
-
+def _detail_tables(export: ReportExport, reader: Any) -> list | None:
+    try:
+        from . import details
+    except ImportError:  # the detail tables are not part of this build yet
+        return None
     return details.detail_tables(user=reader, start=export.start, end=export.end, site=export.site)
 
 
@@ -202,7 +206,7 @@ def _render(export: ReportExport, snapshot: dict, reader: Any, out: Any, progres
 
     if export.file_format == ExportFormat.ANNUAL_RETURN:
         exports.annual_return(snapshot=snapshot, out=out, fmt="xlsx")
-        return f"{gettext('annual-return')}-{exports.file_name('xlsx', snapshot)}"
+        return exports.file_name("xlsx", snapshot, kind="annual-return")
     exports.render(
         export.file_format, snapshot=snapshot, details=_detail_tables(export, reader), out=out, progress=progress
     )

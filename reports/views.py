@@ -21,7 +21,7 @@ from incubator.errors import ServiceError
 from incubator.forms import add_service_errors
 from incubator.models import Site
 
-from . import presentation, selectors, services
+from . import indicators, presentation, selectors, services
 from .choices import PeriodKind
 from .forms import DashboardForm, ExportRequestForm
 from .models import ReportExport
@@ -41,18 +41,6 @@ def _export_or_404(request: HttpRequest, pk: int) -> ReportExport:
         raise Http404 from None
 
 
-def _compute(user, start, end, site) -> dict:
-    from . import indicators
-
-    return indicators.compute(user=user, start=start, end=end, site=site)
-
-
-def _previous(start, end):
-    from . import indicators
-
-    return indicators.previous_period(start, end)
-
-
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -63,9 +51,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/dashboard.html", context, status=400)
     start, end, site = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["site"]
-    previous_start, previous_end = _previous(start, end)
-    current = _compute(request.user, start, end, site)
-    previous = _compute(request.user, previous_start, previous_end, site)
+    previous_start, previous_end = indicators.previous_period(start, end)
+    current = indicators.compute(user=request.user, start=start, end=end, site=site)
+    previous = indicators.compute(user=request.user, start=previous_start, end=previous_end, site=site)
     export_query = {"start": start.isoformat(), "end": end.isoformat()}
     if site is not None:
         export_query["site"] = site.pk
