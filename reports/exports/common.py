@@ -78,9 +78,9 @@ def generated_text(snapshot: dict) -> str:
 def info_lines(snapshot: dict) -> list[tuple[str, str]]:
     """The header every format prints above the figures: period, scope, when generated."""
     return [
-        (_("Period"), period_text(snapshot)),
-        (_("Scope"), snapshot["scope"]["label"]),
-        (_("Generated"), generated_text(snapshot)),
+        (pgettext("report", "Period"), period_text(snapshot)),
+        (pgettext("report", "Scope"), snapshot["scope"]["label"]),
+        (pgettext("report", "Generated"), generated_text(snapshot)),
     ]
 
 
@@ -207,12 +207,12 @@ def main_charts(snapshot: dict) -> list[Chart]:
     filed = rows_with_prefix(snapshot, "ip.filed.", exclude=("ip.filed.total",))
     if filed:
         kinds = [row["key"].removeprefix("ip.filed.") for row in filed]
-        series = [ChartSeries(_("Filed"), [number(row["values"].get(TOTAL)) for row in filed])]
+        series = [ChartSeries(pgettext("report", "Filed"), [number(row["values"].get(TOTAL)) for row in filed])]
         granted = []
         for kind in kinds:
             row = find_row(snapshot, f"ip.granted.{kind}")
             granted.append(number(row["values"].get(TOTAL)) if row else None)
-        series.append(ChartSeries(_("Granted"), granted))
+        series.append(ChartSeries(pgettext("report", "Granted"), granted))
         labels = [filing_kind_label(kind, row["label"]) for kind, row in zip(kinds, filed, strict=True)]
         charts.append(Chart("ip", _("IP filed and granted by kind"), Unit.COUNT, labels, series))
 
@@ -223,7 +223,13 @@ def main_charts(snapshot: dict) -> list[Chart]:
         labels = [level_label(row["key"].removeprefix("funding.approved."), row["label"]) for row in levels]
         values = [number(row["values"].get(TOTAL)) for row in levels]
         charts.append(
-            Chart("funding", _("Funding approved by level"), Unit.CNY, labels, [ChartSeries(_("Approved"), values)])
+            Chart(
+                "funding",
+                _("Funding approved by level"),
+                Unit.CNY,
+                labels,
+                [ChartSeries(pgettext("report", "Approved"), values)],
+            )
         )
     return charts
 

@@ -14,7 +14,7 @@ import io
 import zipfile
 from typing import BinaryIO
 
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reports.exports.common import Progress, ascii_slug, cell_text, info_lines, no_data, safe_text, unit_label
 from reports.snapshot import DetailTable, number
@@ -32,7 +32,15 @@ def write_summary(archive: zipfile.ZipFile, snapshot: dict) -> None:
     the CSV, so that the file stays one clean table for any tool that reads it."""
     stream, writer = _writer(archive, "00-summary.csv")
     columns = snapshot["columns"]
-    writer.writerow([_("Section"), _("Indicator"), _("Unit"), *(safe_text(c["label"]) for c in columns), _("Key")])
+    writer.writerow(
+        [
+            pgettext("report", "Section"),
+            pgettext("report", "Indicator"),
+            pgettext("report", "Unit"),
+            *(safe_text(c["label"]) for c in columns),
+            pgettext("report", "Key"),
+        ]
+    )
     for section in snapshot["sections"]:
         for row in section["rows"]:
             values = []
