@@ -134,7 +134,8 @@ def write_summary(workbook: Workbook, formats: Formats, names: SheetNames, snaps
         for item in section["rows"]:
             unit = item["unit"]
             sheet.write_string(row, 0, safe_text(item["label"]))
-            sheet.write_string(row, 1, unit_label(unit))
+            if unit_label(unit):
+                sheet.write_string(row, 1, unit_label(unit))
             for index, column in enumerate(columns):
                 figure = excel_number(item["values"].get(column["key"]), unit)
                 if figure is None:

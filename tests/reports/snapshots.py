@@ -142,6 +142,11 @@ def make_snapshot(*, language: str = "zh-hans") -> dict:
                 total = _sum(per_site, unit)
             if unit == Unit.PERCENT and key not in FIGURES:
                 total = per_site[0]
+            if key in ("ip.filed.total", "ip.granted.total"):
+                # The sum of the kinds above it, as the real snapshot has it.
+                kinds = [r for r in rows if r["key"].startswith(key.removesuffix("total"))]
+                per_site = [sum(r["values"][site] for r in kinds) for site in SITE_KEYS]
+                total = sum(per_site)
             values = dict(zip(SITE_KEYS, per_site, strict=True))
             values[TOTAL] = total
             rows.append({"key": key, "label": _label(key), "unit": unit, "values": values})
