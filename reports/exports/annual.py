@@ -20,8 +20,8 @@ from reports.exports.common import (
     SheetNames,
     filing_kind_label,
     find_row,
+    kind_rows,
     no_data,
-    rows_with_prefix,
     safe_text,
     thousands,
 )
@@ -72,9 +72,7 @@ def lines(snapshot: dict) -> list[Item]:
     for item in ITEMS:
         result.append(item)
         if item.row_key == "ip.granted.total":
-            granted = rows_with_prefix(snapshot, "ip.granted.", exclude=("ip.granted.total",))
-            for position, row in enumerate(granted, start=1):
-                kind = row["key"].removeprefix("ip.granted.")
+            for position, (kind, row) in enumerate(kind_rows(snapshot, "ip.granted"), start=1):
                 label = filing_kind_label(kind, row["label"])
                 result.append(Item(f"7.{position}", label, row["key"], Unit.COUNT))
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import re
 import zipfile
 from datetime import date, datetime, timedelta
@@ -20,9 +21,12 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
+from reports import snapshot as contract
 from reports.exports import CONTENT_TYPES, annual_return, file_name, fonts, render
 from reports.exports.common import SheetNames, no_data, period_text, safe_text
+from reports.indicators import compute
 from reports.snapshot import TOTAL, DetailTable, Unit, number
+from tests.reports.fixtures_indicators import build_district
 from tests.reports.snapshots import (
     COMPANY_COLUMNS,
     COMPANY_ROWS,
@@ -412,3 +416,38 @@ def test_a_site_snapshot_renders_in_english():
         assert "Page 1 of" in pages[0]
         assert "no data" in "\n".join(pages)
     assert rows_by_label(book.worksheets[0])["在孵企业数"][2:4] == (12, 15)
+
+
+# A snapshot computed from the database
+
+
+@pytest.mark.django_db
+def test_a_computed_snapshot_renders_in_every_format(site_a, site_b, district):
+    """The indicators of the hand-computed district, through JSON as an export record stores
+    them, render in every format with the figures they carry."""
+    build_district(site_a, site_b)
+    snapshot = json.loads(json.dumps(compute(user=district, start=date(2025, 1, 1), end=date(2025, 12, 31))))
+    xlsx_data = rendered("xlsx", snapshot=snapshot)
+    sheet = workbook(xlsx_data).worksheets[0]
+    found = rows_by_label(sheet)
+    for section in snapshot["sections"]:
+        for row in section["rows"]:
+            expected = [expected_cell(row["values"].get(c["key"]), row["unit"]) for c in snapshot["columns"]]
+            assert list(found[row["label"]][2:]) == expected, row["key"]
+    with zipfile.ZipFile(io.BytesIO(xlsx_data)) as archive:
+        assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 5
+
+    summary = csv_members(rendered("csv", snapshot=snapshot))["00-summary.csv"]
+    assert len(summary) == 1 + sum(len(section["rows"]) for section in snapshot["sections"])
+
+    _reader, pages = pdf_text(rendered("pdf", snapshot=snapshot))
+    text = "".join(pages).replace("\n", "")
+    assert site_a.name in text and period_text(snapshot) in pages[0]
+    for label in (contract.row(snapshot, "companies.resident")["label"], contract.section(snapshot, "ip")["title"]):
+        assert label in text
+
+    out = io.BytesIO()
+    annual_return(snapshot=snapshot, out=out)
+    overview = {r[0]: r for r in workbook(out.getvalue()).worksheets[0].iter_rows(values_only=True) if r[0]}
+    paid = contract.value(snapshot, "funding.paid.amount")
+    assert overview["8"][-1] == (no_data() if paid is None else pytest.approx(float(paid / 1000), abs=0.005))
