@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from reports.exports import pdf, xlsx
 from reports.exports.common import (
     SheetNames,
     filing_kind_label,
     find_row,
+    kind_rows,
     no_data,
-    rows_with_prefix,
     safe_text,
     thousands,
 )
@@ -72,9 +72,7 @@ def lines(snapshot: dict) -> list[Item]:
     for item in ITEMS:
         result.append(item)
         if item.row_key == "ip.granted.total":
-            granted = rows_with_prefix(snapshot, "ip.granted.", exclude=("ip.granted.total",))
-            for position, row in enumerate(granted, start=1):
-                kind = row["key"].removeprefix("ip.granted.")
+            for position, (kind, row) in enumerate(kind_rows(snapshot, "ip.granted"), start=1):
                 label = filing_kind_label(kind, row["label"])
                 result.append(Item(f"7.{position}", label, row["key"], Unit.COUNT))
     return result
@@ -122,7 +120,7 @@ def render_annual_xlsx(*, snapshot: dict, out: BinaryIO) -> None:
     items = lines(snapshot)
     cols = columns(snapshot)
 
-    sheet = workbook.add_worksheet(names(_("All sites")))
+    sheet = workbook.add_worksheet(names(pgettext("report", "All sites")))
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 42)
     sheet.set_column(2, 2, 12)
@@ -131,7 +129,7 @@ def render_annual_xlsx(*, snapshot: dict, out: BinaryIO) -> None:
     sheet.write_string(row - 1, 0, note(snapshot))
     row += 1
     header_row = row
-    for index, text in enumerate([_("No."), _("Item"), _("Unit")]):
+    for index, text in enumerate([pgettext("report", "No."), pgettext("report", "Item"), pgettext("report", "Unit")]):
         sheet.write_string(row, index, text, formats.header)
     for index, column in enumerate(cols):
         sheet.write_string(row, 3 + index, safe_text(column["label"]), formats.header)
@@ -156,7 +154,14 @@ def render_annual_xlsx(*, snapshot: dict, out: BinaryIO) -> None:
         row = xlsx.write_info(sheet, formats, snapshot, f"{title()} — {column['label']}")
         sheet.write_string(row - 1, 0, note(snapshot))
         row += 1
-        for index, text in enumerate([_("No."), _("Item"), _("Unit"), _("Value")]):
+        for index, text in enumerate(
+            [
+                pgettext("report", "No."),
+                pgettext("report", "Item"),
+                pgettext("report", "Unit"),
+                pgettext("report", "Value"),
+            ]
+        ):
             sheet.write_string(row, index, text, formats.header)
         row += 1
         for item in items:

@@ -78,9 +78,9 @@ def generated_text(snapshot: dict) -> str:
 def info_lines(snapshot: dict) -> list[tuple[str, str]]:
     """The header every format prints above the figures: period, scope, when generated."""
     return [
-        (_("Period"), period_text(snapshot)),
-        (_("Scope"), snapshot["scope"]["label"]),
-        (_("Generated"), generated_text(snapshot)),
+        (pgettext("report", "Period"), period_text(snapshot)),
+        (pgettext("report", "Scope"), snapshot["scope"]["label"]),
+        (pgettext("report", "Generated"), generated_text(snapshot)),
     ]
 
 
@@ -127,15 +127,9 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def rows_with_prefix(snapshot: dict, prefix: str, *, exclude: tuple[str, ...] = ()) -> list[Row]:
-    """The `<kind>`/`<level>` rows of a family, in the snapshot's order."""
-    found = []
-    for item in snapshot["sections"]:
-        for row in item["rows"]:
-            key = row["key"]
-            if key.startswith(prefix) and key not in exclude:
-                found.append(row)
-    return found
+def kind_rows(snapshot: dict, family: str) -> list[tuple[str, Row]]:
+    """The `<family>.<kind>` rows the snapshot carries, one per filing kind, in FilingKind's order."""
+    return [(kind, row) for kind in FilingKind.values if (row := find_row(snapshot, f"{family}.{kind}"))]
 
 
 def find_row(snapshot: dict, key: str) -> Row | None:
@@ -204,27 +198,29 @@ def main_charts(snapshot: dict) -> list[Chart]:
     by_site("occupancy", _("Occupancy rate by site"), Unit.PERCENT, ["occupancy.rate", "occupancy.desk_rate"])
     by_site("labs", _("Lab hours booked and used by site"), Unit.PERCENT, ["labs.booked_share", "labs.used_share"])
 
-    filed = rows_with_prefix(snapshot, "ip.filed.", exclude=("ip.filed.total",))
+    # The `<kind>` and `<level>` rows, in the enumerations' order (ROW_KEYS); a key that is
+    # not a kind or a level (a row added later) never slips into these charts.
+    filed = kind_rows(snapshot, "ip.filed")
     if filed:
-        kinds = [row["key"].removeprefix("ip.filed.") for row in filed]
-        series = [ChartSeries(_("Filed"), [number(row["values"].get(TOTAL)) for row in filed])]
-        granted = []
-        for kind in kinds:
-            row = find_row(snapshot, f"ip.granted.{kind}")
-            granted.append(number(row["values"].get(TOTAL)) if row else None)
-        series.append(ChartSeries(_("Granted"), granted))
-        labels = [filing_kind_label(kind, row["label"]) for kind, row in zip(kinds, filed, strict=True)]
+        granted = [find_row(snapshot, f"ip.granted.{kind}") for kind, _row in filed]
+        series = [
+            ChartSeries(pgettext("report", "Filed"), [number(row["values"].get(TOTAL)) for _kind, row in filed]),
+            ChartSeries(
+                pgettext("report", "Granted"),
+                [number(row["values"].get(TOTAL)) if row else None for row in granted],
+            ),
+        ]
+        labels = [filing_kind_label(kind, row["label"]) for kind, row in filed]
         charts.append(Chart("ip", _("IP filed and granted by kind"), Unit.COUNT, labels, series))
 
-    levels = rows_with_prefix(
-        snapshot, "funding.approved.", exclude=("funding.approved.count", "funding.approved.amount")
-    )
+    levels = [
+        (level, row) for level in ProgrammeLevel.values if (row := find_row(snapshot, f"funding.approved.{level}"))
+    ]
     if levels:
-        labels = [level_label(row["key"].removeprefix("funding.approved."), row["label"]) for row in levels]
-        values = [number(row["values"].get(TOTAL)) for row in levels]
-        charts.append(
-            Chart("funding", _("Funding approved by level"), Unit.CNY, labels, [ChartSeries(_("Approved"), values)])
-        )
+        labels = [level_label(level, row["label"]) for level, row in levels]
+        values = [number(row["values"].get(TOTAL)) for _level, row in levels]
+        series = [ChartSeries(pgettext("report", "Approved"), values)]
+        charts.append(Chart("funding", _("Funding approved by level"), Unit.CNY, labels, series))
     return charts
 
 

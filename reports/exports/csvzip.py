@@ -12,27 +12,47 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from typing import BinaryIO
+from datetime import datetime
+from typing import Any, BinaryIO
 
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reports.exports.common import Progress, ascii_slug, cell_text, info_lines, no_data, safe_text, unit_label
 from reports.snapshot import DetailTable, number
 
 
-def _writer(archive: zipfile.ZipFile, name: str) -> tuple[io.TextIOWrapper, csv.DictWriter | csv.writer]:
+def _writer(archive: zipfile.ZipFile, name: str, stamp: tuple[int, ...]) -> tuple[io.TextIOWrapper, Any]:
+    member = zipfile.ZipInfo(name, date_time=stamp)
+    member.compress_type = zipfile.ZIP_DEFLATED
     # force_zip64: a streamed member's size is unknown when its header is written.
-    stream = io.TextIOWrapper(archive.open(name, "w", force_zip64=True), encoding="utf-8-sig", newline="")
+    stream = io.TextIOWrapper(archive.open(member, "w", force_zip64=True), encoding="utf-8-sig", newline="")
     return stream, csv.writer(stream)
 
 
-def write_summary(archive: zipfile.ZipFile, snapshot: dict) -> None:
+def _stamp(snapshot: dict) -> tuple[int, ...]:
+    """The members' date: when the figures were taken (ZIP cannot say before 1980)."""
+    try:
+        taken = datetime.fromisoformat(snapshot.get("generated_at") or "")
+    except ValueError:
+        return (1980, 1, 1, 0, 0, 0)
+    return max((1980, 1, 1, 0, 0, 0), taken.timetuple()[:6])
+
+
+def write_summary(archive: zipfile.ZipFile, snapshot: dict, stamp: tuple[int, ...]) -> None:
     """The summary as one flat table: a row per indicator, a column per site and the total.
     The period, scope and date generated go in the ZIP's comment and in the file name, not in
     the CSV, so that the file stays one clean table for any tool that reads it."""
-    stream, writer = _writer(archive, "00-summary.csv")
+    stream, writer = _writer(archive, "00-summary.csv", stamp)
     columns = snapshot["columns"]
-    writer.writerow([_("Section"), _("Indicator"), _("Unit"), *(safe_text(c["label"]) for c in columns), _("Key")])
+    writer.writerow(
+        [
+            pgettext("report", "Section"),
+            pgettext("report", "Indicator"),
+            pgettext("report", "Unit"),
+            *(safe_text(c["label"]) for c in columns),
+            pgettext("report", "Key"),
+        ]
+    )
     for section in snapshot["sections"]:
         for row in section["rows"]:
             values = []
@@ -45,8 +65,8 @@ def write_summary(archive: zipfile.ZipFile, snapshot: dict) -> None:
     stream.close()
 
 
-def write_detail(archive: zipfile.ZipFile, position: int, table: DetailTable) -> None:
-    stream, writer = _writer(archive, f"{position:02d}-{ascii_slug(table.key)}.csv")
+def write_detail(archive: zipfile.ZipFile, position: int, table: DetailTable, stamp: tuple[int, ...]) -> None:
+    stream, writer = _writer(archive, f"{position:02d}-{ascii_slug(table.key)}.csv", stamp)
     writer.writerow([safe_text(column["label"]) for column in table.columns])
     for values in table.rows:
         writer.writerow([cell_text(value) for value in values])
@@ -57,13 +77,14 @@ def render_csv(
     *, snapshot: dict, details: list[DetailTable] | None, out: BinaryIO, progress: Progress | None = None
 ) -> None:
     tables = details or []
+    stamp = _stamp(snapshot)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         archive.comment = "\n".join(f"{label}: {text}" for label, text in info_lines(snapshot)).encode()[:65535]
-        write_summary(archive, snapshot)
+        write_summary(archive, snapshot, stamp)
         if progress:
             progress(10)
         for position, table in enumerate(tables, start=1):
-            write_detail(archive, position, table)
+            write_detail(archive, position, table, stamp)
             if progress:
                 progress(10 + 85 * position // len(tables))
     if progress:

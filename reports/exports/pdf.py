@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
@@ -31,6 +32,7 @@ from reports.exports.common import (
     info_lines,
     main_charts,
     no_data,
+    period_text,
     report_title,
     unit_label,
 )
@@ -66,8 +68,10 @@ class Styles:
 
 
 def escape(text: str) -> str:
-    """Paragraphs read a little markup; data must not."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Paragraphs read a little markup; data must not. The superscript two of m² is set as
+    markup because the fallback CID font (GB 2312 glyphs) has no such character."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("²", "<super>2</super>")
 
 
 class NumberedCanvas(Canvas):
@@ -142,7 +146,10 @@ def figure_tables(
     width = (WIDTH - LABEL_WIDTH - UNIT_WIDTH) / VALUES_PER_TABLE
     for first in range(0, max(count, 1), VALUES_PER_TABLE):
         group = range(first, min(first + VALUES_PER_TABLE, count))
-        header = [Paragraph(escape(_("Indicator")), styles.cell), Paragraph(escape(_("Unit")), styles.cell)]
+        header = [
+            Paragraph(escape(pgettext("report", "Indicator")), styles.cell),
+            Paragraph(escape(pgettext("report", "Unit")), styles.cell),
+        ]
         header += [Paragraph(escape(column_labels[i]), styles.cell) for i in group]
         data = [header]
         for label, unit, texts in rows:
@@ -217,8 +224,9 @@ def chart_drawing(styles: Styles, chart: Chart) -> Drawing:
             figure = number(value)
             values.append(None if figure is None else float(Decimal(figure)))
         data.append(values)
-    # ReportLab draws the first category at the bottom; reverse so the list reads top down.
-    bars.data = [list(reversed(values)) for values in data]
+    # ReportLab draws the first category, and the first series of each, at the bottom: reverse
+    # both so that the chart reads top down in the order of the table and the legend.
+    bars.data = [list(reversed(values)) for values in reversed(data)]
     bars.categoryAxis.categoryNames = list(reversed(chart.categories))
     bars.categoryAxis.labels.fontName = styles.font
     bars.categoryAxis.labels.fontSize = 7
@@ -236,8 +244,9 @@ def chart_drawing(styles: Styles, chart: Chart) -> Drawing:
     bars.barWidth = bar_height
     bars.groupSpacing = 6
     bars.barSpacing = 0.5
-    for index in range(len(chart.series)):
-        bars.bars[index].fillColor = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+    count = len(chart.series)
+    for index in range(count):
+        bars.bars[index].fillColor = SERIES_COLOURS[(count - 1 - index) % len(SERIES_COLOURS)]
         bars.bars[index].strokeColor = None
     known = [v for values in data for v in values if v is not None]
     if not known or max(known) == 0:
@@ -264,15 +273,14 @@ def charts_story(styles: Styles, snapshot: dict) -> list[Flowable]:
     charts = main_charts(snapshot)
     if not charts:
         return []
-    story: list[Flowable] = [CondPageBreak(80 * mm), Paragraph(escape(_("Charts")), styles.heading)]
+    story: list[Flowable] = [CondPageBreak(80 * mm), Paragraph(escape(pgettext("report", "Charts")), styles.heading)]
     for chart in charts:
         story.append(KeepTogether([chart_drawing(styles, chart), Spacer(1, 5 * mm)]))
     return story
 
 
 def footer_text(snapshot: dict) -> str:
-    period = snapshot["period"]
-    return f"{snapshot['scope']['label']} · {period['start']} – {period['end']}"
+    return f"{snapshot['scope']['label']} · {period_text(snapshot)}"
 
 
 def render_pdf(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 import xlsxwriter
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -115,7 +115,7 @@ def write_info(sheet: Worksheet, formats: Formats, snapshot: dict, title: str) -
 
 
 def write_summary(workbook: Workbook, formats: Formats, names: SheetNames, snapshot: dict) -> None:
-    sheet = workbook.add_worksheet(names(_("Summary")))
+    sheet = workbook.add_worksheet(names(pgettext("report", "Summary")))
     columns = snapshot["columns"]
     sheet.set_column(0, 0, 44)
     sheet.set_column(1, 1, 8)
@@ -126,15 +126,16 @@ def write_summary(workbook: Workbook, formats: Formats, names: SheetNames, snaps
     for section in snapshot["sections"]:
         sheet.write_string(row, 0, safe_text(section["title"]), formats.section)
         row += 1
-        sheet.write_string(row, 0, _("Indicator"), formats.header)
-        sheet.write_string(row, 1, _("Unit"), formats.header)
+        sheet.write_string(row, 0, pgettext("report", "Indicator"), formats.header)
+        sheet.write_string(row, 1, pgettext("report", "Unit"), formats.header)
         for index, column in enumerate(columns):
             sheet.write_string(row, 2 + index, safe_text(column["label"]), formats.header)
         row += 1
         for item in section["rows"]:
             unit = item["unit"]
             sheet.write_string(row, 0, safe_text(item["label"]))
-            sheet.write_string(row, 1, unit_label(unit))
+            if unit_label(unit):
+                sheet.write_string(row, 1, unit_label(unit))
             for index, column in enumerate(columns):
                 figure = excel_number(item["values"].get(column["key"]), unit)
                 if figure is None:
@@ -145,7 +146,7 @@ def write_summary(workbook: Workbook, formats: Formats, names: SheetNames, snaps
         row += 1
     notes = snapshot.get("notes") or {}
     if notes:
-        sheet.write_string(row, 0, _("Notes"), formats.section)
+        sheet.write_string(row, 0, pgettext("report", "Notes"), formats.section)
         row += 1
         for key, note in notes.items():
             sheet.write_string(row, 0, safe_text(str(key)))
@@ -162,11 +163,11 @@ def write_charts(workbook: Workbook, formats: Formats, names: SheetNames, snapsh
     references those cells, so the numbers stay visible and editable in Excel."""
     if not charts:
         return
-    sheet_name = names(_("Charts"))
+    sheet_name = names(pgettext("report", "Charts"))
     sheet = workbook.add_worksheet(sheet_name)
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 4, 14)
-    row = write_info(sheet, formats, snapshot, _("Charts"))
+    row = write_info(sheet, formats, snapshot, pgettext("report", "Charts"))
     for chart in charts:
         top = row
         sheet.write_string(row, 0, safe_text(chart.title), formats.section)
