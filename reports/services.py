@@ -192,11 +192,9 @@ def _compute(export: ReportExport, reader: Any) -> dict:
     return indicators.compute(user=reader, start=export.start, end=export.end, site=export.site)
 
 
-def _detail_tables(export: ReportExport, reader: Any) -> list | None:
-    try:
-        from . import details
-    except ImportError:  # the detail tables are not part of this build yet
-        return None
+def _detail_tables(export: ReportExport, reader: Any) -> list:
+    from . import details
+
     return details.detail_tables(user=reader, start=export.start, end=export.end, site=export.site)
 
 
