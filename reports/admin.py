@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,8 +33,8 @@ class ReportExportAdmin(SimpleHistoryAdmin):
     search_fields = ["requested_by__email", "requested_by__full_name", "error"]
     date_hierarchy = "created_at"
     list_select_related = ["site", "requested_by"]
-    readonly_fields = [f.name for f in ReportExport._meta.fields if f.name != "snapshot"]
-    exclude = ["snapshot"]
+    readonly_fields = [f.name for f in ReportExport._meta.fields if f.name not in ("snapshot", "file")] + ["download"]
+    exclude = ["snapshot", "file"]
     actions = ["regenerate_selected"]
 
     def get_queryset(self, request):
@@ -46,6 +48,14 @@ class ReportExportAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    @admin.display(description=_("file"))
+    def download(self, export: ReportExport) -> str:
+        if not export.is_done:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("reports:export_download", args=[export.pk]), export.download_name
+        )
 
     @admin.action(description=_("Regenerate the selected reports"), permissions=["view"])
     def regenerate_selected(self, request, queryset):

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -151,8 +151,8 @@ def _enqueue_on_commit(export: ReportExport) -> None:
 
 
 class _Progress:
-    """Reports a renderer's progress (a fraction 0–1 or a percentage) into a window of the
-    export's progress, writing only when it moved."""
+    """Maps a renderer's progress (per cent, 0–100) into a window of the export's progress,
+    writing only when it moved."""
 
     def __init__(self, export_id: int, low: int, high: int) -> None:
         self.export_id, self.low, self.high = export_id, low, high
@@ -160,11 +160,9 @@ class _Progress:
 
     def __call__(self, value: Any = None, *args: Any, **kwargs: Any) -> None:
         try:
-            share = float(value)
+            share = float(value) / 100
         except (TypeError, ValueError):
             return
-        if share > 1:
-            share /= 100
         percent = int(self.low + max(0.0, min(share, 1.0)) * (self.high - self.low))
         if percent >= self.last + 2:
             self.last = percent
@@ -224,6 +222,8 @@ def _error_message(exc: Exception) -> str:
         return str(exc.message)
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
+    if isinstance(exc, PermissionDenied):
+        return gettext("The person who asked for this report may no longer read these figures.")
     return gettext(
         "The report could not be produced because of an internal error. It has been logged; try again later."
     )

@@ -227,3 +227,21 @@ def test_the_schedules_are_in_the_beat_after_migrate():
 
     tasks_in_beat = set(PeriodicTask.objects.values_list("task", flat=True))
     assert {"reports.monthly_report_create", "reports.quarterly_report_create"} <= tasks_in_beat
+
+
+def test_progress_is_recorded_as_the_renderer_reports_it(district, last_month, monkeypatch):
+    seen = []
+
+    def render(fmt, *, snapshot, details, out, progress=None):
+        for percent in (0, 1, 50, 100):
+            progress(percent)
+            seen.append(ReportExport.objects.get(pk=export.pk).progress)
+        out.write(b"PK")
+
+    monkeypatch.setattr("reports.exports.render", render)
+    export = make_export(requested_by=district, start=last_month[0], end=last_month[1])
+    tasks.export_run.delay(export.pk)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE
+    assert seen[0] == 30 and seen[1] == 30 and 60 <= seen[2] <= 63 and seen[3] == 95
+    assert export.progress == 100

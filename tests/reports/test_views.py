@@ -221,3 +221,21 @@ def test_the_home_panel_and_the_navigation(district, maker_a, client_for):
     maker_page = client_for(maker_a).get(reverse("home")).content.decode()
     assert 'data-panel="latest-reports"' not in maker_page
     assert reverse("reports:dashboard") not in maker_page
+
+
+def test_the_admin_regenerates_through_the_service(superuser, staff, site_a, site_b, client_for, monkeypatch):
+    monkeypatch.setattr("reports.tasks.export_run.delay", lambda pk: None)
+    export = make_export(done=True, requested_by=superuser, site=site_a)
+    foreign = make_export(done=True, requested_by=superuser, site=site_b)
+    changelist = reverse("admin:reports_reportexport_changelist")
+    staff_page = client_for(staff).get(changelist).content.decode()
+    assert reverse("admin:reports_reportexport_change", args=[export.pk]) in staff_page
+    assert reverse("admin:reports_reportexport_change", args=[foreign.pk]) not in staff_page
+    change = client_for(staff).get(reverse("admin:reports_reportexport_change", args=[export.pk]))
+    assert reverse("reports:export_download", args=[export.pk]) in change.content.decode()
+    response = client_for(superuser).post(
+        changelist, {"action": "regenerate_selected", "_selected_action": [export.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    export.refresh_from_db()
+    assert export.status == ExportStatus.QUEUED
