@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -117,10 +118,15 @@ def thousands(value: Any) -> Decimal | None:
 
 
 def cell_text(value: Any) -> str:
-    """A detail value as CSV text: ISO dates, exact decimals, empty for none."""
+    """A detail value as CSV text: ISO dates, local date-times in the form Excel recognises
+    ("2026-03-01 09:30:00"), exact decimals, empty for none."""
     if value is None:
         return ""
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
         return safe_text(value)

@@ -35,13 +35,14 @@ _FLUSH_EVERY = 2000
 
 
 def xml_text(text: str) -> str:
-    """Text for a `<t>` element: XML-escaped, control characters written the way Excel reads
-    them (`_xHHHH_`), and an existing `_xHHHH_` protected so that it reads back unchanged."""
+    """Text for a `<t>` element: XML-escaped, without the control characters XML 1.0 cannot
+    carry (invisible, pasted by accident), and with a literal `_xHHHH_` protected as
+    `_x005F_xHHHH_`, since Excel would otherwise read it as an escaped character."""
     text = text[:_MAX_TEXT].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if "_x" in text:
         text = _ESCAPE_LIKE.sub(lambda m: "_x005F" + m.group(), text)
     if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+        text = _ILLEGAL.sub("", text)
     return text
 
 

@@ -13,7 +13,10 @@ import json
 import re
 import zipfile
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pypdf
@@ -452,3 +455,44 @@ def test_a_computed_snapshot_renders_in_every_format(site_a, site_b, district):
     overview = {r[0]: r for r in workbook(out.getvalue()).worksheets[0].iter_rows(values_only=True) if r[0]}
     paid = contract.value(snapshot, "funding.paid.amount")
     assert overview["8"][-1] == (no_data() if paid is None else pytest.approx(float(paid / 1000), abs=0.005))
+
+
+def test_xlsx_detail_cells_of_every_kind_read_back():
+    """The streamed sheet XML: awkward text, booleans, aware datetimes, empty tables."""
+    columns = [
+        {"key": "text", "label": "文本", "unit": "text"},
+        {"key": "flag", "label": "flag", "unit": "text"},
+        {"key": "at", "label": "时间", "unit": "datetime"},
+        {"key": "share", "label": "比例", "unit": Unit.PERCENT},
+        {"key": "hours", "label": "时数", "unit": Unit.HOURS},
+    ]
+    aware = datetime(2026, 3, 1, 1, 30, tzinfo=ZoneInfo("UTC"))  # 09:30 in Shanghai
+    rows = [
+        ["  两端有空格  ", True, aware, 85, Decimal("12.5")],
+        ["a\x01b <tag> & _x0041_", False, datetime(2026, 3, 1, 9, 30), Decimal("0.1"), 3],
+        ["长" * 40000, None, None, None, None],
+    ]
+    details = [
+        DetailTable(key="odd", title="odd", columns=columns, rows=rows),
+        DetailTable(key="empty", title="empty", columns=columns, rows=[]),
+        DetailTable(key="none", title="none", columns=[], rows=[]),
+    ]
+    data = rendered("xlsx", details=details)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                ElementTree.fromstring(archive.read(name))  # noqa: S314 (our own file) well-formed XML
+        odd_xml = archive.read("xl/worksheets/sheet3.xml").decode()
+    # Excel reads "_xHHHH_" as an escaped character; the literal text is protected from that.
+    assert "&lt;tag&gt; &amp; _x005F_x0041_" in odd_xml
+    book = workbook(data)
+    sheet = book["odd"]
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert values[0] == ("  两端有空格  ", True, datetime(2026, 3, 1, 9, 30), 0.85, 12.5)
+    assert values[1][0] == "ab <tag> & _x005F_x0041_"  # openpyxl does not undo Excel's escape
+    assert values[1][1] is False and values[1][3] == pytest.approx(0.001)
+    assert values[2][0] == "长" * 32767  # Excel's limit for one cell
+    assert sheet["C2"].number_format == "yyyy-mm-dd hh:mm"
+    assert sheet.dimensions == "A1:E4"
+    assert [c.value for c in book["empty"][1]] == [c["label"] for c in columns]
+    assert book["empty"].max_row == 1
