@@ -121,6 +121,7 @@ def render_annual_xlsx(*, snapshot: dict, out: BinaryIO) -> None:
     cols = columns(snapshot)
 
     sheet = workbook.add_worksheet(names(pgettext("report", "All sites")))
+    xlsx.print_setup(sheet, landscape=len(cols) > 5)
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 42)
     sheet.set_column(2, 2, 12)
@@ -147,6 +148,7 @@ def render_annual_xlsx(*, snapshot: dict, out: BinaryIO) -> None:
         if column["key"] == TOTAL:
             continue
         sheet = workbook.add_worksheet(names(column["label"]))
+        xlsx.print_setup(sheet)
         sheet.set_column(0, 0, 6)
         sheet.set_column(1, 1, 42)
         sheet.set_column(2, 2, 12)

@@ -105,6 +105,14 @@ def _text_width(text: str) -> int:
     return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
 
 
+def print_setup(sheet: Worksheet, *, landscape: bool = False) -> None:
+    """A4, as wide as one page, so that a printed sheet is readable without setting it up."""
+    sheet.set_paper(9)
+    if landscape:
+        sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+
+
 def write_info(sheet: Worksheet, formats: Formats, snapshot: dict, title: str) -> int:
     """Title, period, scope and date generated at the top of a sheet; returns the next free row."""
     sheet.write_string(0, 0, title, formats.title)
@@ -118,6 +126,9 @@ def write_info(sheet: Worksheet, formats: Formats, snapshot: dict, title: str) -
 
 def write_summary(workbook: Workbook, formats: Formats, names: SheetNames, snapshot: dict) -> None:
     sheet = workbook.add_worksheet(names(pgettext("report", "Summary")))
+    # The indicator names stay in view while scrolling across twenty sites.
+    sheet.freeze_panes(0, 1)
+    print_setup(sheet, landscape=len(snapshot["columns"]) > 6)
     columns = snapshot["columns"]
     sheet.set_column(0, 0, 44)
     sheet.set_column(1, 1, 8)
@@ -167,6 +178,7 @@ def write_charts(workbook: Workbook, formats: Formats, names: SheetNames, snapsh
         return
     sheet_name = names(pgettext("report", "Charts"))
     sheet = workbook.add_worksheet(sheet_name)
+    print_setup(sheet, landscape=True)
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 4, 14)
     row = write_info(sheet, formats, snapshot, pgettext("report", "Charts"))
@@ -248,6 +260,8 @@ def write_detail(
             width = max(width, 12 if columns[index]["unit"] == "date" else 17)
         sheet.set_column(index, index, width)
     sheet.freeze_panes(1, 0)
+    sheet.repeat_rows(0)
+    print_setup(sheet, landscape=len(columns) > 6)
     if columns:
         sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
     if not count or not columns:
