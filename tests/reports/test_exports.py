@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pypdf
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
 from reports import snapshot as contract
+from reports.details import detail_tables
 from reports.exports import CONTENT_TYPES, annual_return, file_name, fonts, render
 from reports.exports.common import SheetNames, no_data, period_text, safe_text
 from reports.indicators import compute
@@ -427,22 +428,40 @@ def test_a_site_snapshot_renders_in_english():
 
 @pytest.mark.django_db
 def test_a_computed_snapshot_renders_in_every_format(site_a, site_b, district):
-    """The indicators of the hand-computed district, through JSON as an export record stores
-    them, render in every format with the figures they carry."""
+    """The indicators and detail tables of the hand-computed district, the snapshot through JSON
+    as an export record stores it, render in every format with the figures they carry."""
     build_district(site_a, site_b)
-    snapshot = json.loads(json.dumps(compute(user=district, start=date(2025, 1, 1), end=date(2025, 12, 31))))
-    xlsx_data = rendered("xlsx", snapshot=snapshot)
-    sheet = workbook(xlsx_data).worksheets[0]
-    found = rows_by_label(sheet)
-    for section in snapshot["sections"]:
-        for row in section["rows"]:
-            expected = [expected_cell(row["values"].get(c["key"]), row["unit"]) for c in snapshot["columns"]]
-            assert list(found[row["label"]][2:]) == expected, row["key"]
+    start, end = date(2025, 1, 1), date(2025, 12, 31)
+    snapshot = json.loads(json.dumps(compute(user=district, start=start, end=end)))
+    expected_tables = [
+        (table.title, table.columns, list(table.rows)) for table in detail_tables(user=district, start=start, end=end)
+    ]
+    assert sum(len(rows) for _title, _columns, rows in expected_tables) > 10
+
+    xlsx_data = rendered("xlsx", snapshot=snapshot, details=detail_tables(user=district, start=start, end=end))
+    book = workbook(xlsx_data)
+    found = rows_by_label(book.worksheets[0])
+    for item in snapshot["sections"]:
+        for line in item["rows"]:
+            expected = [expected_cell(line["values"].get(c["key"]), line["unit"]) for c in snapshot["columns"]]
+            assert list(found[line["label"]][2:]) == expected, line["key"]
     with zipfile.ZipFile(io.BytesIO(xlsx_data)) as archive:
         assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 5
+    for title, columns, rows in expected_tables:
+        sheet = book[title]
+        assert sheet.freeze_panes == "A2"
+        read = list(sheet.iter_rows(values_only=True))
+        assert list(read[0]) == [column["label"] for column in columns]
+        assert len(read) == 1 + len(rows)
+        for written, source in zip(read[1:], rows, strict=True):
+            for column, cell, value in zip(columns, written, source, strict=True):
+                assert cell == expected_detail(value, column["unit"]), (title, column["key"])
 
-    summary = csv_members(rendered("csv", snapshot=snapshot))["00-summary.csv"]
-    assert len(summary) == 1 + sum(len(section["rows"]) for section in snapshot["sections"])
+    members = csv_members(
+        rendered("csv", snapshot=snapshot, details=detail_tables(user=district, start=start, end=end))
+    )
+    assert len(members["00-summary.csv"]) == 1 + sum(len(item["rows"]) for item in snapshot["sections"])
+    assert [len(rows) for rows in list(members.values())[1:]] == [len(rows) + 1 for *_x, rows in expected_tables]
 
     _reader, pages = pdf_text(rendered("pdf", snapshot=snapshot))
     text = "".join(pages).replace("\n", "")
@@ -455,6 +474,21 @@ def test_a_computed_snapshot_renders_in_every_format(site_a, site_b, district):
     overview = {r[0]: r for r in workbook(out.getvalue()).worksheets[0].iter_rows(values_only=True) if r[0]}
     paid = contract.value(snapshot, "funding.paid.amount")
     assert overview["8"][-1] == (no_data() if paid is None else pytest.approx(float(paid / 1000), abs=0.005))
+
+
+def expected_detail(value: Any, unit: str) -> Any:
+    """A detail value as openpyxl reads it back from the sheet."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, date):
+        return datetime.combine(value, datetime.min.time())
+    if unit == Unit.PERCENT:
+        return pytest.approx(float(value) / 100)
+    return pytest.approx(float(value))
 
 
 def test_xlsx_detail_cells_of_every_kind_read_back():
