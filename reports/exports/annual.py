@@ -22,6 +22,7 @@ from reports.exports.common import (
     find_row,
     kind_rows,
     no_data,
+    note_lines,
     safe_text,
     thousands,
 )
@@ -96,13 +97,8 @@ def title() -> str:
 
 
 def note(snapshot: dict) -> str:
-    year = (snapshot.get("notes") or {}).get("economy.year")
-    text = _("Amounts in thousand yuan.")
-    if year is not None:
-        text += " " + _("Revenue, taxes, R&D spending and employees are the companies' figures for %(year)s.") % {
-            "year": year
-        }
-    return text
+    """What the return's figures mean: the unit of money and the dates they are taken on."""
+    return " ".join([_("Amounts in thousand yuan."), *note_lines(snapshot)])
 
 
 def _write_line(sheet: Any, formats: xlsx.Formats, row: int, col: int, value: Any, unit: str) -> None:

@@ -32,6 +32,7 @@ from reports.exports.common import (
     info_lines,
     main_charts,
     no_data,
+    note_lines,
     period_text,
     report_title,
     unit_label,
@@ -295,6 +296,10 @@ def render_pdf(
     title = report_title()
     story = header_block(styles, snapshot, title)
     story += summary_story(styles, snapshot)
+    notes = note_lines(snapshot)
+    if notes:
+        story.append(Paragraph(escape(pgettext("report", "Notes")), styles.heading))
+        story += [Paragraph(escape(note), styles.body) for note in notes]
     story += charts_story(styles, snapshot)
     if progress:
         progress(50)

@@ -29,6 +29,7 @@ from reports.exports.common import (
     info_lines,
     main_charts,
     no_data,
+    note_lines,
     report_title,
     safe_text,
     unit_label,
@@ -157,13 +158,12 @@ def write_summary(workbook: Workbook, formats: Formats, names: SheetNames, snaps
                     sheet.write_number(row, 2 + index, figure, formats.number(unit))
             row += 1
         row += 1
-    notes = snapshot.get("notes") or {}
+    notes = note_lines(snapshot)
     if notes:
         sheet.write_string(row, 0, pgettext("report", "Notes"), formats.section)
         row += 1
-        for key, note in notes.items():
-            sheet.write_string(row, 0, safe_text(str(key)))
-            sheet.write_string(row, 1, safe_text(str(note)))
+        for note in notes:
+            sheet.write_string(row, 0, safe_text(note))
             row += 1
 
 

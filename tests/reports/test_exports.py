@@ -27,7 +27,7 @@ from django.utils.translation import gettext, pgettext
 from reports import snapshot as contract
 from reports.details import detail_tables
 from reports.exports import CONTENT_TYPES, annual_return, file_name, fonts, render
-from reports.exports.common import SheetNames, no_data, period_text, safe_text
+from reports.exports.common import SheetNames, no_data, note_lines, period_text, safe_text
 from reports.indicators import compute
 from reports.snapshot import TOTAL, DetailTable, Unit, number
 from tests.reports.fixtures_indicators import build_district
@@ -127,6 +127,9 @@ def test_xlsx_summary_number_formats_and_no_data():
 
     texts = [row[1] for row in sheet.iter_rows(max_row=4, values_only=True)]
     assert period_text(make_snapshot()) in texts and "河西区" in texts
+    notes = note_lines(make_snapshot())
+    assert notes and "2025" in notes[0]  # the year of the economy figures
+    assert set(notes) <= {row[0] for row in sheet.iter_rows(values_only=True)}
 
 
 def test_xlsx_detail_sheet_rows_formats_and_frozen_header():
