@@ -388,7 +388,8 @@ def _designations(table: Table, ids: list[int], *, on: date) -> None:
 
 def _sites(table: Table, sites: list[Site]) -> None:
     rows = table.section("sites", _("Sites"))
-    table.row(rows, "sites.count", _("Sites"), Unit.COUNT, {_col(s.pk): 1 for s in sites})
+    # A closed site is a column only when asked for by name; it is not an active site.
+    table.row(rows, "sites.count", _("Sites"), Unit.COUNT, {_col(s.pk): int(s.is_active) for s in sites})
     table.row(rows, "sites.area_m2", _("Site area (m²)"), Unit.M2, {_col(s.pk): s.total_area_m2 for s in sites})
 
 

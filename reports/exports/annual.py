@@ -22,6 +22,7 @@ from reports.exports.common import (
     find_row,
     kind_rows,
     no_data,
+    note_lines,
     safe_text,
     thousands,
 )
@@ -96,13 +97,8 @@ def title() -> str:
 
 
 def note(snapshot: dict) -> str:
-    year = (snapshot.get("notes") or {}).get("economy.year")
-    text = _("Amounts in thousand yuan.")
-    if year is not None:
-        text += " " + _("Revenue, taxes, R&D spending and employees are the companies' figures for %(year)s.") % {
-            "year": year
-        }
-    return text
+    """What the return's figures mean: the unit of money and the dates they are taken on."""
+    return " ".join([_("Amounts in thousand yuan."), *note_lines(snapshot)])
 
 
 def _write_line(sheet: Any, formats: xlsx.Formats, row: int, col: int, value: Any, unit: str) -> None:
@@ -121,6 +117,7 @@ def render_annual_xlsx(*, snapshot: dict, out: BinaryIO) -> None:
     cols = columns(snapshot)
 
     sheet = workbook.add_worksheet(names(pgettext("report", "All sites")))
+    xlsx.print_setup(sheet, landscape=len(cols) > 5)
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 42)
     sheet.set_column(2, 2, 12)
@@ -147,6 +144,7 @@ def render_annual_xlsx(*, snapshot: dict, out: BinaryIO) -> None:
         if column["key"] == TOTAL:
             continue
         sheet = workbook.add_worksheet(names(column["label"]))
+        xlsx.print_setup(sheet)
         sheet.set_column(0, 0, 6)
         sheet.set_column(1, 1, 42)
         sheet.set_column(2, 2, 12)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -84,6 +85,27 @@ def info_lines(snapshot: dict) -> list[tuple[str, str]]:
     ]
 
 
+def note_lines(snapshot: dict) -> list[str]:
+    """The snapshot's notes that a reader needs to read the figures right, as sentences. The
+    notes dict also holds machine facts (rule names, scopes); those are not printed."""
+    notes = snapshot.get("notes") or {}
+    lines = []
+    if notes.get("state.on") or notes.get("occupancy.on"):
+        day = notes.get("state.on") or notes.get("occupancy.on")
+        lines.append(_("Companies in incubation, designations and occupancy are as on %(day)s.") % {"day": day})
+    if notes.get("economy.year") is not None:
+        lines.append(
+            _("Revenue, taxes, R&D spending and employees are the companies' figures for %(year)s.")
+            % {"year": notes["economy.year"]}
+        )
+    if notes.get("ip.population"):
+        lines.append(
+            _("Invention patents per 10,000 residents are counted for a population of %(population)s.")
+            % {"population": f"{number(notes['ip.population']):,}"}
+        )
+    return lines
+
+
 def site_columns(snapshot: dict) -> list[Column]:
     """The per-site columns, without the total: the categories of the by-site charts."""
     return [column for column in snapshot["columns"] if column["key"] != TOTAL]
@@ -117,10 +139,15 @@ def thousands(value: Any) -> Decimal | None:
 
 
 def cell_text(value: Any) -> str:
-    """A detail value as CSV text: ISO dates, exact decimals, empty for none."""
+    """A detail value as CSV text: ISO dates, local date-times in the form Excel recognises
+    ("2026-03-01 09:30:00"), exact decimals, empty for none."""
     if value is None:
         return ""
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
         return safe_text(value)

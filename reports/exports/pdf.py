@@ -32,6 +32,7 @@ from reports.exports.common import (
     info_lines,
     main_charts,
     no_data,
+    note_lines,
     period_text,
     report_title,
     unit_label,
@@ -140,10 +141,13 @@ def figure_tables(
     rows: Sequence[tuple[str, str, Sequence[str | None]]],
 ) -> list[Flowable]:
     """Rows of (label, unit, texts per column) as tables of at most VALUES_PER_TABLE value
-    columns each; a None text is "no data", in grey."""
+    columns each; a None text is "no data", in grey. Figures are plain strings, not
+    Paragraphs: a district has over a thousand of them and a Paragraph costs a markup parse
+    and a line-break pass each, most of the PDF's time; only texts that wrap are Paragraphs."""
     tables: list[Flowable] = []
     count = len(column_labels)
     width = (WIDTH - LABEL_WIDTH - UNIT_WIDTH) / VALUES_PER_TABLE
+    missing = no_data()
     for first in range(0, max(count, 1), VALUES_PER_TABLE):
         group = range(first, min(first + VALUES_PER_TABLE, count))
         header = [
@@ -151,28 +155,30 @@ def figure_tables(
             Paragraph(escape(pgettext("report", "Unit")), styles.cell),
         ]
         header += [Paragraph(escape(column_labels[i]), styles.cell) for i in group]
-        data = [header]
-        for label, unit, texts in rows:
-            line = [Paragraph(escape(label), styles.cell), Paragraph(escape(unit), styles.cell)]
-            for i in group:
+        data: list[list[Any]] = [header]
+        commands: list[tuple] = [
+            ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+            ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("FONT", (1, 1), (-1, -1), styles.font, styles.cell.fontSize, styles.cell.leading),
+            ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
+        ]
+        for row_number, (label, unit, texts) in enumerate(rows, start=1):
+            # m² needs the superscript markup (see escape); other units are plain text.
+            unit_cell: Any = Paragraph(escape(unit), styles.cell) if "²" in unit else unit
+            line = [Paragraph(escape(label), styles.cell), unit_cell]
+            for position, i in enumerate(group, start=2):
                 text = texts[i]
                 if text is None:
-                    line.append(Paragraph(escape(no_data()), styles.missing))
+                    line.append(missing)
+                    commands.append(("TEXTCOLOR", (position, row_number), (position, row_number), MUTED))
                 else:
-                    line.append(Paragraph(escape(text), styles.number))
+                    line.append(text)
             data.append(line)
         table = Table(data, colWidths=[LABEL_WIDTH, UNIT_WIDTH] + [width] * len(group), repeatRows=1, hAlign="LEFT")
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-                    ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                ]
-            )
-        )
+        table.setStyle(TableStyle(commands))
         tables += [table, Spacer(1, 2.5 * mm)]
     return tables
 
@@ -290,6 +296,10 @@ def render_pdf(
     title = report_title()
     story = header_block(styles, snapshot, title)
     story += summary_story(styles, snapshot)
+    notes = note_lines(snapshot)
+    if notes:
+        story.append(Paragraph(escape(pgettext("report", "Notes")), styles.heading))
+        story += [Paragraph(escape(note), styles.body) for note in notes]
     story += charts_story(styles, snapshot)
     if progress:
         progress(50)

@@ -1,22 +1,24 @@
 """The XLSX export: a summary sheet, a sheet of charts with the figures they draw, and one sheet
 per detail table.
 
-XlsxWriter runs in `constant_memory` mode: each row goes to a temporary file as soon as the
-next one starts, so 30,000 detail rows cost no more memory than 30. That mode requires rows
-to be written top to bottom, which is why every sheet is built in one pass and column widths
-are taken from the header and the first rows rather than from all of them.
+XlsxWriter writes the summary and the charts (a few hundred cells, so the charts carry a
+cached copy of their figures for viewers that do not recalculate). The detail rows, tens of
+thousands, bypass it: `sheetdata` streams them to a temporary file and splices them into the
+finished workbook, so they are never held in memory and cost a string join per row. Column
+widths are taken from the header and the first rows, since a streamed table is read once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+import tempfile
+from contextlib import ExitStack
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import xlsxwriter
 from django.utils.translation import pgettext
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -27,10 +29,12 @@ from reports.exports.common import (
     info_lines,
     main_charts,
     no_data,
+    note_lines,
     report_title,
     safe_text,
     unit_label,
 )
+from reports.exports.sheetdata import PendingRows, cell_xml, splice, stream_rows, style_index
 from reports.snapshot import DetailTable, Unit, number
 
 NUMBER_FORMATS = {
@@ -53,11 +57,10 @@ _MAX_WIDTH = 60
 
 
 def open_workbook(out: BinaryIO) -> Workbook:
-    """A workbook that streams rows and never turns text into formulas, numbers or links."""
+    """A workbook that never turns text into formulas, numbers or links."""
     return xlsxwriter.Workbook(
         out,
         {
-            "constant_memory": True,
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
@@ -103,6 +106,14 @@ def _text_width(text: str) -> int:
     return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
 
 
+def print_setup(sheet: Worksheet, *, landscape: bool = False) -> None:
+    """A4, as wide as one page, so that a printed sheet is readable without setting it up."""
+    sheet.set_paper(9)
+    if landscape:
+        sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+
+
 def write_info(sheet: Worksheet, formats: Formats, snapshot: dict, title: str) -> int:
     """Title, period, scope and date generated at the top of a sheet; returns the next free row."""
     sheet.write_string(0, 0, title, formats.title)
@@ -116,6 +127,9 @@ def write_info(sheet: Worksheet, formats: Formats, snapshot: dict, title: str) -
 
 def write_summary(workbook: Workbook, formats: Formats, names: SheetNames, snapshot: dict) -> None:
     sheet = workbook.add_worksheet(names(pgettext("report", "Summary")))
+    # The indicator names stay in view while scrolling across twenty sites.
+    sheet.freeze_panes(0, 1)
+    print_setup(sheet, landscape=len(snapshot["columns"]) > 6)
     columns = snapshot["columns"]
     sheet.set_column(0, 0, 44)
     sheet.set_column(1, 1, 8)
@@ -144,13 +158,12 @@ def write_summary(workbook: Workbook, formats: Formats, names: SheetNames, snaps
                     sheet.write_number(row, 2 + index, figure, formats.number(unit))
             row += 1
         row += 1
-    notes = snapshot.get("notes") or {}
+    notes = note_lines(snapshot)
     if notes:
         sheet.write_string(row, 0, pgettext("report", "Notes"), formats.section)
         row += 1
-        for key, note in notes.items():
-            sheet.write_string(row, 0, safe_text(str(key)))
-            sheet.write_string(row, 1, safe_text(str(note)))
+        for note in notes:
+            sheet.write_string(row, 0, safe_text(note))
             row += 1
 
 
@@ -165,6 +178,7 @@ def write_charts(workbook: Workbook, formats: Formats, names: SheetNames, snapsh
         return
     sheet_name = names(pgettext("report", "Charts"))
     sheet = workbook.add_worksheet(sheet_name)
+    print_setup(sheet, landscape=True)
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 4, 14)
     row = write_info(sheet, formats, snapshot, pgettext("report", "Charts"))
@@ -210,73 +224,75 @@ def write_charts(workbook: Workbook, formats: Formats, names: SheetNames, snapsh
         row = max(row, top + _CHART_ROWS) + 1
 
 
-def _cell_writer(sheet: Worksheet, formats: Formats, unit: str) -> Callable[[int, int, Any], None]:
-    """One function per column, chosen once, so that the per-cell work on 30,000 rows is a call."""
-    fmt = formats.number(unit) if unit in NUMBER_FORMATS else None
-    datetime_format = formats.number("datetime")
-
-    def write(row: int, col: int, value: Any) -> None:
-        if value is None:
-            return
-        if isinstance(value, str):
-            sheet.write_string(row, col, safe_text(value))
-        elif isinstance(value, bool):
-            sheet.write_boolean(row, col, value)
-        elif isinstance(value, datetime):
-            sheet.write_datetime(row, col, value, datetime_format)
-        elif isinstance(value, date):
-            sheet.write_datetime(row, col, value, formats.number("date"))
-        elif isinstance(value, int | float | Decimal):
-            figure = float(value) / 100 if unit == Unit.PERCENT else float(value)
-            sheet.write_number(row, col, figure, fmt)
-        else:
-            sheet.write_string(row, col, safe_text(str(value)))
-
-    return write
-
-
-def write_detail(workbook: Workbook, formats: Formats, names: SheetNames, table: DetailTable) -> int:
-    """One detail table as a sheet, its rows streamed in one pass; returns how many rows."""
+def write_detail(
+    workbook: Workbook, formats: Formats, names: SheetNames, table: DetailTable, rows_file: IO[bytes]
+) -> PendingRows | None:
+    """One detail table as a sheet: header, widths, frozen header row and autofilter by
+    XlsxWriter; the rows streamed to a file (see sheetdata) to be spliced in at the end."""
     sheet = workbook.add_worksheet(names(table.title))
     columns = table.columns
     widths = [min(_MAX_WIDTH, max(10, _text_width(column["label"]) + 2)) for column in columns]
     for index, column in enumerate(columns):
         sheet.write_string(0, index, safe_text(column["label"]), formats.header)
-    writers = [_cell_writer(sheet, formats, column["unit"]) for column in columns]
-    row = 0
-    for row, values in enumerate(table.rows, start=1):
+    date_style = style_index(formats.number("date"))
+    datetime_style = style_index(formats.number("datetime"))
+    writers = [
+        cell_xml(
+            xl_col_to_name(index),
+            column["unit"],
+            style_index(formats.number(column["unit"])) if column["unit"] in NUMBER_FORMATS else 0,
+            date_style,
+            datetime_style,
+        )
+        for index, column in enumerate(columns)
+    ]
+
+    def measure(values: list[Any]) -> None:
         for index, value in enumerate(values):
-            writers[index](row, index, value)
-        if row <= _WIDTH_SAMPLE:
-            for index, value in enumerate(values):
-                if isinstance(value, str):
-                    widths[index] = min(_MAX_WIDTH, max(widths[index], _text_width(value) + 2))
-                elif isinstance(value, int | float | Decimal):
-                    widths[index] = max(widths[index], len(f"{value:,}") + 3)
+            if isinstance(value, str):
+                widths[index] = min(_MAX_WIDTH, max(widths[index], _text_width(value) + 2))
+            elif isinstance(value, int | float | Decimal):
+                widths[index] = max(widths[index], len(f"{value:,}") + 3)
+
+    count = stream_rows(table.rows, writers, rows_file, first_row=2, on_sample=measure, sample=_WIDTH_SAMPLE)
     for index, width in enumerate(widths):
         if columns[index]["unit"] in ("date", "datetime"):
-            width = max(width, 12)
+            width = max(width, 12 if columns[index]["unit"] == "date" else 17)
         sheet.set_column(index, index, width)
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(row, 1), max(len(columns) - 1, 0))
-    return row
+    sheet.repeat_rows(0)
+    print_setup(sheet, landscape=len(columns) > 6)
+    if columns:
+        sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
+    if not count or not columns:
+        return None
+    # XlsxWriter numbers the parts of a workbook without chart sheets by the sheets' order.
+    return PendingRows(f"xl/worksheets/sheet{sheet.index + 1}.xml", len(columns), count, rows_file)
 
 
 def render_xlsx(
     *, snapshot: dict, details: list[DetailTable] | None, out: BinaryIO, progress: Progress | None = None
 ) -> None:
-    workbook = open_workbook(out)
-    formats = Formats(workbook)
-    names = SheetNames()
-    write_summary(workbook, formats, names, snapshot)
-    write_charts(workbook, formats, names, snapshot, main_charts(snapshot))
-    tables = details or []
-    if progress:
-        progress(10)
-    for done, table in enumerate(tables, start=1):
-        write_detail(workbook, formats, names, table)
+    with ExitStack() as files:
+        assembled = files.enter_context(tempfile.TemporaryFile())
+        workbook = open_workbook(assembled)
+        formats = Formats(workbook)
+        names = SheetNames()
+        write_summary(workbook, formats, names, snapshot)
+        write_charts(workbook, formats, names, snapshot, main_charts(snapshot))
+        tables = details or []
         if progress:
-            progress(10 + 85 * done // len(tables))
-    workbook.close()
+            progress(10)
+        pending = []
+        for done, table in enumerate(tables, start=1):
+            rows_file = files.enter_context(tempfile.TemporaryFile())
+            item = write_detail(workbook, formats, names, table, rows_file)
+            if item is not None:
+                pending.append(item)
+            if progress:
+                progress(10 + 80 * done // len(tables))
+        workbook.close()
+        assembled.seek(0)
+        splice(assembled, out, pending)
     if progress:
         progress(100)

@@ -13,17 +13,21 @@ import json
 import re
 import zipfile
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pypdf
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
 from reports import snapshot as contract
+from reports.details import detail_tables
 from reports.exports import CONTENT_TYPES, annual_return, file_name, fonts, render
-from reports.exports.common import SheetNames, no_data, period_text, safe_text
+from reports.exports.common import SheetNames, no_data, note_lines, period_text, safe_text
 from reports.indicators import compute
 from reports.snapshot import TOTAL, DetailTable, Unit, number
 from tests.reports.fixtures_indicators import build_district
@@ -123,6 +127,9 @@ def test_xlsx_summary_number_formats_and_no_data():
 
     texts = [row[1] for row in sheet.iter_rows(max_row=4, values_only=True)]
     assert period_text(make_snapshot()) in texts and "河西区" in texts
+    notes = note_lines(make_snapshot())
+    assert notes and "2025" in notes[0]  # the year of the economy figures
+    assert set(notes) <= {row[0] for row in sheet.iter_rows(values_only=True)}
 
 
 def test_xlsx_detail_sheet_rows_formats_and_frozen_header():
@@ -172,10 +179,11 @@ def test_xlsx_has_native_charts_on_their_data():
         charts = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
         assert len(charts) == 5
         xml = [archive.read(name).decode() for name in charts]
-    # The series point at the figures on the charts sheet; Excel draws them from those cells
-    # (a streaming workbook writes no cached copy of the values into the chart).
+    # The series point at the figures on the charts sheet, and carry a copy for viewers that
+    # do not recalculate.
     charts_sheet = pgettext("report", "Charts")
     assert all(f"<c:f>{charts_sheet}!$A$" in text for text in xml)
+    assert any("北方创客体验中心" in text for text in xml)
     sheet = workbook(data)[charts_sheet]
     values = [row for row in sheet.iter_rows(values_only=True) if row[0] == "北方创客体验中心"]
     assert values[0][1:4] == (12, 4, 2)  # resident, admitted, graduated: the first chart's table
@@ -423,22 +431,40 @@ def test_a_site_snapshot_renders_in_english():
 
 @pytest.mark.django_db
 def test_a_computed_snapshot_renders_in_every_format(site_a, site_b, district):
-    """The indicators of the hand-computed district, through JSON as an export record stores
-    them, render in every format with the figures they carry."""
+    """The indicators and detail tables of the hand-computed district, the snapshot through JSON
+    as an export record stores it, render in every format with the figures they carry."""
     build_district(site_a, site_b)
-    snapshot = json.loads(json.dumps(compute(user=district, start=date(2025, 1, 1), end=date(2025, 12, 31))))
-    xlsx_data = rendered("xlsx", snapshot=snapshot)
-    sheet = workbook(xlsx_data).worksheets[0]
-    found = rows_by_label(sheet)
-    for section in snapshot["sections"]:
-        for row in section["rows"]:
-            expected = [expected_cell(row["values"].get(c["key"]), row["unit"]) for c in snapshot["columns"]]
-            assert list(found[row["label"]][2:]) == expected, row["key"]
+    start, end = date(2025, 1, 1), date(2025, 12, 31)
+    snapshot = json.loads(json.dumps(compute(user=district, start=start, end=end)))
+    expected_tables = [
+        (table.title, table.columns, list(table.rows)) for table in detail_tables(user=district, start=start, end=end)
+    ]
+    assert sum(len(rows) for _title, _columns, rows in expected_tables) > 10
+
+    xlsx_data = rendered("xlsx", snapshot=snapshot, details=detail_tables(user=district, start=start, end=end))
+    book = workbook(xlsx_data)
+    found = rows_by_label(book.worksheets[0])
+    for item in snapshot["sections"]:
+        for line in item["rows"]:
+            expected = [expected_cell(line["values"].get(c["key"]), line["unit"]) for c in snapshot["columns"]]
+            assert list(found[line["label"]][2:]) == expected, line["key"]
     with zipfile.ZipFile(io.BytesIO(xlsx_data)) as archive:
         assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 5
+    for title, columns, rows in expected_tables:
+        sheet = book[title]
+        assert sheet.freeze_panes == "A2"
+        read = list(sheet.iter_rows(values_only=True))
+        assert list(read[0]) == [column["label"] for column in columns]
+        assert len(read) == 1 + len(rows)
+        for written, source in zip(read[1:], rows, strict=True):
+            for column, cell, value in zip(columns, written, source, strict=True):
+                assert cell == expected_detail(value, column["unit"]), (title, column["key"])
 
-    summary = csv_members(rendered("csv", snapshot=snapshot))["00-summary.csv"]
-    assert len(summary) == 1 + sum(len(section["rows"]) for section in snapshot["sections"])
+    members = csv_members(
+        rendered("csv", snapshot=snapshot, details=detail_tables(user=district, start=start, end=end))
+    )
+    assert len(members["00-summary.csv"]) == 1 + sum(len(item["rows"]) for item in snapshot["sections"])
+    assert [len(rows) for rows in list(members.values())[1:]] == [len(rows) + 1 for *_x, rows in expected_tables]
 
     _reader, pages = pdf_text(rendered("pdf", snapshot=snapshot))
     text = "".join(pages).replace("\n", "")
@@ -451,3 +477,59 @@ def test_a_computed_snapshot_renders_in_every_format(site_a, site_b, district):
     overview = {r[0]: r for r in workbook(out.getvalue()).worksheets[0].iter_rows(values_only=True) if r[0]}
     paid = contract.value(snapshot, "funding.paid.amount")
     assert overview["8"][-1] == (no_data() if paid is None else pytest.approx(float(paid / 1000), abs=0.005))
+
+
+def expected_detail(value: Any, unit: str) -> Any:
+    """A detail value as openpyxl reads it back from the sheet."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, date):
+        return datetime.combine(value, datetime.min.time())
+    if unit == Unit.PERCENT:
+        return pytest.approx(float(value) / 100)
+    return pytest.approx(float(value))
+
+
+def test_xlsx_detail_cells_of_every_kind_read_back():
+    """The streamed sheet XML: awkward text, booleans, aware datetimes, empty tables."""
+    columns = [
+        {"key": "text", "label": "文本", "unit": "text"},
+        {"key": "flag", "label": "flag", "unit": "text"},
+        {"key": "at", "label": "时间", "unit": "datetime"},
+        {"key": "share", "label": "比例", "unit": Unit.PERCENT},
+        {"key": "hours", "label": "时数", "unit": Unit.HOURS},
+    ]
+    aware = datetime(2026, 3, 1, 1, 30, tzinfo=ZoneInfo("UTC"))  # 09:30 in Shanghai
+    rows = [
+        ["  两端有空格  ", True, aware, 85, Decimal("12.5")],
+        ["a\x01b <tag> & _x0041_", False, datetime(2026, 3, 1, 9, 30), Decimal("0.1"), 3],
+        ["长" * 40000, None, None, None, None],
+    ]
+    details = [
+        DetailTable(key="odd", title="odd", columns=columns, rows=rows),
+        DetailTable(key="empty", title="empty", columns=columns, rows=[]),
+        DetailTable(key="none", title="none", columns=[], rows=[]),
+    ]
+    data = rendered("xlsx", details=details)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                ElementTree.fromstring(archive.read(name))  # noqa: S314 (our own file) well-formed XML
+        odd_xml = archive.read("xl/worksheets/sheet3.xml").decode()
+    # Excel reads "_xHHHH_" as an escaped character; the literal text is protected from that.
+    assert "&lt;tag&gt; &amp; _x005F_x0041_" in odd_xml
+    book = workbook(data)
+    sheet = book["odd"]
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert values[0] == ("  两端有空格  ", True, datetime(2026, 3, 1, 9, 30), 0.85, 12.5)
+    assert values[1][0] == "ab <tag> & _x005F_x0041_"  # openpyxl does not undo Excel's escape
+    assert values[1][1] is False and values[1][3] == pytest.approx(0.001)
+    assert values[2][0] == "长" * 32767  # Excel's limit for one cell
+    assert sheet["C2"].number_format == "yyyy-mm-dd hh:mm"
+    assert sheet.dimensions == "A1:E4"
+    assert [c.value for c in book["empty"][1]] == [c["label"] for c in columns]
+    assert book["empty"].max_row == 1

@@ -271,6 +271,13 @@ def test_closed_sites_are_left_out_of_the_district(district_set, district, super
         assert len(keys) == 3
 
 
+def test_a_closed_site_named_by_the_district(district_set, district):
+    closed = SiteFactory(is_active=False)
+    snap = compute(user=district, start=YEAR[0], end=YEAR[1], site=closed)
+    assert [c["key"] for c in snap["columns"]] == [f"site-{closed.pk}", "total"]
+    assert snapshot.row(snap, "sites.count")["values"] == {f"site-{closed.pk}": 0, "total": 0}
+
+
 @pytest.mark.parametrize("persona", ["maker_a", "maker_b", "anonymous"])
 def test_makers_and_strangers_get_nothing(db, persona, request):
     from django.contrib.auth.models import AnonymousUser
