@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -67,6 +69,7 @@ class _Context:
         self.on = min(end, timezone.localdate())
         self.english = (get_language() or "").startswith("en")
         self.yes, self.no = _("yes"), _("no")
+        self.zone = ZoneInfo(settings.TIME_ZONE)
 
     def name(self, name: str, name_en: str) -> str:
         return name_en if self.english and name_en else name
@@ -379,7 +382,7 @@ def _applications(ctx: _Context) -> DetailTable:
                 ctx.name(programme, programme_en),
                 levels.get(level, level),
                 statuses.get(status, status),
-                timezone.localdate(submitted) if submitted else None,
+                submitted.astimezone(ctx.zone).date() if submitted else None,
                 requested,
                 approved,
                 paid.get(pk, Decimal("0.00")),

@@ -31,7 +31,9 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
@@ -150,8 +152,9 @@ def home_site(start: date, end: date, company: str = "company_id") -> Subquery:
 
 
 def window(start: date, end: date) -> tuple[datetime, datetime]:
-    """The period's days as aware moments in the site's time zone, `[first, after last)`."""
-    zone = timezone.get_current_timezone()
+    """The period's days as aware moments in the sites' time zone (the project's, whatever
+    time zone a request activated), `[first, after last)`."""
+    zone = ZoneInfo(settings.TIME_ZONE)
     return (
         datetime.combine(start, time.min, tzinfo=zone),
         datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
