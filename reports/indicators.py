@@ -151,10 +151,18 @@ def home_site(start: date, end: date, company: str = "company_id") -> Subquery:
     )
 
 
+def site_zone() -> ZoneInfo:
+    """The sites' time zone: the project's, whatever time zone a request activated."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def site_today() -> date:
+    return timezone.now().astimezone(site_zone()).date()
+
+
 def window(start: date, end: date) -> tuple[datetime, datetime]:
-    """The period's days as aware moments in the sites' time zone (the project's, whatever
-    time zone a request activated), `[first, after last)`."""
-    zone = ZoneInfo(settings.TIME_ZONE)
+    """The period's days as aware moments in the sites' time zone, `[first, after last)`."""
+    zone = site_zone()
     return (
         datetime.combine(start, time.min, tzinfo=zone),
         datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
@@ -233,8 +241,7 @@ def compute(*, user: Any, start: date, end: date, site: Site | int | None = None
     sites, whole = readable_sites(user, site)
     ids = [s.pk for s in sites]
     keys = [_col(pk) for pk in ids]
-    today = timezone.localdate()
-    on = min(end, today)
+    on = min(end, site_today())
     t0, t1 = window(start, end)
     on_end = window(on, on)[1]
     year = economy_year(end)
@@ -264,7 +271,7 @@ def compute(*, user: Any, start: date, end: date, site: Site | int | None = None
     return {
         "version": VERSION,
         "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "generated_at": timezone.localtime().isoformat(),
+        "generated_at": timezone.now().astimezone(site_zone()).isoformat(),
         "language": get_language(),
         "scope": scope,
         "columns": columns,
@@ -699,5 +706,7 @@ __all__ = [
     "period_for",
     "previous_period",
     "readable_sites",
+    "site_today",
+    "site_zone",
     "window",
 ]
