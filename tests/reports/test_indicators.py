@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -185,6 +186,34 @@ def test_half_year_uses_the_previous_years_figures(district_set, district):
     assert snapshot.row(snap, "economy.employees")["values"] == {d.a: 3, d.b: 8, "total": 11}
     # Epsilon moved to B on 1 June: it counts for B from then on.
     assert snapshot.row(snap, "companies.resident")["values"] == {d.a: 3, d.b: 2, "total": 5}
+
+
+def test_a_company_leaving_on_the_first_day_still_counts_for_its_site(db, district, site_a, site_b):
+    """Its residency ends on the period's first day (it was last there the day before): the
+    graduation and the year's figures still belong to that site."""
+    from companies.models import YearFigures
+    from tests.factories import CompanyFactory, ResidencyFactory
+
+    gone = CompanyFactory(status="graduated", graduated_on=date(2025, 1, 1))
+    ResidencyFactory(company=gone, site=site_b, starts_on=date(2022, 1, 1), ends_on=date(2025, 1, 1))
+    YearFigures.objects.create(
+        company=gone,
+        year=2025,
+        revenue=Decimal("10.00"),
+        profit=Decimal("0"),
+        taxes_paid=Decimal("1.00"),
+        rd_spend=Decimal("2.00"),
+        employees=3,
+        rd_staff=1,
+    )
+    snap = compute(user=district, start=YEAR[0], end=YEAR[1])
+    a, b = f"site-{site_a.pk}", f"site-{site_b.pk}"
+    assert snapshot.row(snap, "companies.graduated")["values"] == {a: 0, b: 1, "total": 1}
+    assert snapshot.row(snap, "companies.resident")["values"] == {a: 0, b: 0, "total": 0}
+    assert snapshot.row(snap, "economy.revenue")["values"] == {a: None, b: "10.00", "total": "10.00"}
+    # A year later it counts nowhere.
+    later = compute(user=district, start=date(2026, 1, 1), end=date(2026, 1, 31))
+    assert snapshot.row(later, "companies.graduated")["values"] == {a: 0, b: 0, "total": 0}
 
 
 def test_a_district_without_data_says_so(db, district, site_a):
