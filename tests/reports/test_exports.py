@@ -533,3 +533,19 @@ def test_xlsx_detail_cells_of_every_kind_read_back():
     assert sheet.dimensions == "A1:E4"
     assert [c.value for c in book["empty"][1]] == [c["label"] for c in columns]
     assert book["empty"].max_row == 1
+
+
+def test_many_sites_fit_the_pdf_and_the_workbook():
+    """Sixty sites: the summary splits into column groups and every chart still fits a page."""
+    snapshot = make_snapshot()
+    extra = [{"key": f"site-{n}", "label": f"第{n}号众创空间", "site_id": n} for n in range(100, 160)]
+    snapshot["columns"] = extra + snapshot["columns"][-1:]
+    for item in snapshot["sections"]:
+        for line in item["rows"]:
+            total = line["values"][TOTAL]
+            line["values"] = {column["key"]: total for column in extra} | {TOTAL: total}
+    _reader, pages = pdf_text(rendered("pdf", snapshot=snapshot))
+    text = "".join(pages).replace("\n", "")
+    assert all(column["label"] in text for column in extra)
+    sheet = workbook(rendered("xlsx", snapshot=snapshot)).worksheets[0]
+    assert rows_by_label(sheet)["在孵企业数"][2:] == (15,) * 61
