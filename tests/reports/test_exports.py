@@ -14,6 +14,7 @@ import re
 import zipfile
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
@@ -309,7 +310,26 @@ def test_pdf_font_falls_back_to_the_builtin_cid_font(monkeypatch):
         fonts.cjk_font.cache_clear()
 
 
+def test_pdf_font_candidates_from_fontconfig(monkeypatch):
+    answers = {
+        "fc-match": "/fonts/wqy-zenhei.ttc|1",
+        "fc-list": "/fonts/b/Bold.ttc: \n/fonts/a/regular.ttf: \n/fonts/b/Bold.ttc: \n",
+    }
+    monkeypatch.setattr(fonts, "_fontconfig", lambda program, *args: answers[program])
+    assert fonts._fontconfig_candidates() == [
+        ("/fonts/wqy-zenhei.ttc", 1),
+        ("/fonts/a/regular.ttf", None),
+        ("/fonts/b/Bold.ttc", None),
+    ]
+    monkeypatch.setattr(fonts, "_fontconfig", lambda program, *args: "")
+    assert fonts._fontconfig_candidates() == []
+
+
 def test_pdf_font_skips_what_reportlab_cannot_embed(tmp_path):
+    """Debian's Noto Sans CJK has PostScript outlines, which ReportLab cannot embed."""
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if noto.exists():
+        assert fonts._load(str(noto), 2) is None
     not_a_font = tmp_path / "broken.ttf"
     not_a_font.write_bytes(b"not a font")
     assert fonts._load(str(not_a_font), 0) is None
