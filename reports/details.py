@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -35,7 +34,16 @@ from patents.models import Filing
 from spaces.choices import EXCLUSIVE_KINDS, SpaceKind
 from spaces.models import Allocation, Space
 
-from .indicators import economy_year, home_site, inventions_in_force_on, percent, readable_sites, window
+from .indicators import (
+    economy_year,
+    home_site,
+    inventions_in_force_on,
+    percent,
+    readable_sites,
+    site_today,
+    site_zone,
+    window,
+)
 from .snapshot import DetailColumn, DetailTable, Unit
 
 CHUNK = 2000
@@ -64,9 +72,10 @@ class _Context:
         self.sites, _whole = readable_sites(user, site)
         self.ids = [s.pk for s in self.sites]
         self.site_names = {s.pk: s.display_name() for s in self.sites}
-        self.on = min(end, timezone.localdate())
+        self.on = min(end, site_today())
         self.english = (get_language() or "").startswith("en")
         self.yes, self.no = _("yes"), _("no")
+        self.zone = site_zone()
 
     def name(self, name: str, name_en: str) -> str:
         return name_en if self.english and name_en else name
@@ -379,7 +388,7 @@ def _applications(ctx: _Context) -> DetailTable:
                 ctx.name(programme, programme_en),
                 levels.get(level, level),
                 statuses.get(status, status),
-                timezone.localdate(submitted) if submitted else None,
+                submitted.astimezone(ctx.zone).date() if submitted else None,
                 requested,
                 approved,
                 paid.get(pk, Decimal("0.00")),

@@ -42,28 +42,32 @@ _SIMPLIFIED_FACE = re.compile(r"SC\b|sc-|GB|Hans|WenQuanYi|UMing|AR ?PL")
 
 
 def _fontconfig_candidates() -> list[tuple[str, int | None]]:
-    """TrueType fonts that fontconfig knows cover Simplified Chinese, with their face index."""
-    fc_list = shutil.which("fc-list")
-    if not fc_list:
-        return []
+    """What fontconfig offers for Simplified Chinese: its best match for sans-serif in zh-cn,
+    with the face index it chose (the SC face of a collection), then every TrueType font that
+    covers zh-cn, regular weights first, each face to be chosen by name."""
+    found: list[tuple[str, int | None]] = []
+    match = _fontconfig("fc-match", "-f", "%{file}|%{index}", "sans-serif:lang=zh-cn")
+    path, _sep, index = match.partition("|")
+    if path:
+        found.append((path, int(index) if index.isdigit() else None))
+    listed = _fontconfig("fc-list", ":lang=zh-cn:fontformat=TrueType", "file")
+    paths = {line.split(":", 1)[0].strip() for line in listed.splitlines() if line.strip()}
+    found += [(path, None) for path in sorted(paths, key=lambda p: ("bold" in p.lower(), p))]
+    return found
+
+
+def _fontconfig(program: str, *arguments: str) -> str:
+    executable = shutil.which(program)
+    if not executable:
+        return ""
     try:
-        # A fixed argument list, no shell: the pattern asks for Chinese coverage and TrueType outlines.
+        # A fixed argument list and no shell: nothing here comes from a user.
         result = subprocess.run(  # noqa: S603
-            [fc_list, ":lang=zh-cn:fontformat=TrueType", "file", "index"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
+            [executable, *arguments], capture_output=True, text=True, timeout=5, check=False
         )
     except (OSError, subprocess.SubprocessError):
-        return []
-    found = []
-    for line in sorted(result.stdout.splitlines()):
-        path, _sep, rest = line.partition(":")
-        index = rest.strip().removeprefix("index=").strip()
-        if path:
-            found.append((path.strip(), int(index) if index.isdigit() else 0))
-    return found
+        return ""
+    return result.stdout.strip()
 
 
 def _load(path: str, index: int | None) -> TTFont | None:

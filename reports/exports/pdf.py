@@ -45,6 +45,7 @@ WIDTH = A4[0] - 2 * MARGIN
 LABEL_WIDTH = 62 * mm
 UNIT_WIDTH = 14 * mm
 VALUES_PER_TABLE = 5
+MAX_PLOT_HEIGHT = A4[1] - 2 * MARGIN - 140
 SERIES_COLOURS = [colors.HexColor(c) for c in ("#2F5597", "#ED7D31", "#70AD47", "#FFC000", "#5B9BD5")]
 GRID = colors.HexColor("#A6A6A6")
 HEADER_FILL = colors.HexColor("#DDEBF7")
@@ -212,7 +213,11 @@ def _axis_label(unit: str) -> Any:
 
 def chart_drawing(styles: Styles, chart: Chart) -> Drawing:
     """A horizontal bar chart: category names (often long Chinese site names) read on the left."""
-    bar_height = 7 if len(chart.series) > 1 else 9
+    # Bars thin out as sites are added so that a chart always fits on one page.
+    per_category = min(
+        MAX_PLOT_HEIGHT / max(len(chart.categories), 1), (7 if len(chart.series) > 1 else 9) * len(chart.series) + 6
+    )
+    bar_height = max(1.0, (per_category - 6) / len(chart.series))
     plot_height = max(60, len(chart.categories) * (bar_height * len(chart.series) + 6))
     legend_height = 16
     height = plot_height + 44 + legend_height

@@ -32,6 +32,7 @@ _MAX_TEXT = 32767  # Excel's limit for a cell's text
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPE_LIKE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 _FLUSH_EVERY = 2000
+MAX_ROWS = 1_048_576  # a worksheet's last row
 
 
 def xml_text(text: str) -> str:
@@ -119,6 +120,8 @@ def stream_rows(
     buffer: list[str] = []
     count = 0
     for count, values in enumerate(rows, start=1):
+        if first_row + count - 1 > MAX_ROWS:
+            raise ValueError(f"More rows than a worksheet holds ({MAX_ROWS:,}); export them as CSV.")
         number = str(first_row + count - 1)
         cells = "".join(writers[index](number, value) for index, value in enumerate(values) if value is not None)
         buffer.append(f'<row r="{number}">{cells}</row>')

@@ -213,7 +213,8 @@ def write_charts(workbook: Workbook, formats: Formats, names: SheetNames, snapsh
                 }
             )
         native.set_title({"name": chart.title})
-        axis: dict[str, Any] = {"num_format": NUMBER_FORMATS.get(chart.unit, "General"), "min": 0}
+        axis_format = "#,##0" if chart.unit == Unit.CNY else NUMBER_FORMATS.get(chart.unit, "General")
+        axis: dict[str, Any] = {"num_format": axis_format, "min": 0}
         if chart.unit == Unit.PERCENT:
             axis["max"] = 1
         native.set_y_axis(axis)

@@ -14,6 +14,7 @@ import re
 import zipfile
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
@@ -309,7 +310,26 @@ def test_pdf_font_falls_back_to_the_builtin_cid_font(monkeypatch):
         fonts.cjk_font.cache_clear()
 
 
+def test_pdf_font_candidates_from_fontconfig(monkeypatch):
+    answers = {
+        "fc-match": "/fonts/wqy-zenhei.ttc|1",
+        "fc-list": "/fonts/b/Bold.ttc: \n/fonts/a/regular.ttf: \n/fonts/b/Bold.ttc: \n",
+    }
+    monkeypatch.setattr(fonts, "_fontconfig", lambda program, *args: answers[program])
+    assert fonts._fontconfig_candidates() == [
+        ("/fonts/wqy-zenhei.ttc", 1),
+        ("/fonts/a/regular.ttf", None),
+        ("/fonts/b/Bold.ttc", None),
+    ]
+    monkeypatch.setattr(fonts, "_fontconfig", lambda program, *args: "")
+    assert fonts._fontconfig_candidates() == []
+
+
 def test_pdf_font_skips_what_reportlab_cannot_embed(tmp_path):
+    """Debian's Noto Sans CJK has PostScript outlines, which ReportLab cannot embed."""
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if noto.exists():
+        assert fonts._load(str(noto), 2) is None
     not_a_font = tmp_path / "broken.ttf"
     not_a_font.write_bytes(b"not a font")
     assert fonts._load(str(not_a_font), 0) is None
@@ -533,3 +553,19 @@ def test_xlsx_detail_cells_of_every_kind_read_back():
     assert sheet.dimensions == "A1:E4"
     assert [c.value for c in book["empty"][1]] == [c["label"] for c in columns]
     assert book["empty"].max_row == 1
+
+
+def test_many_sites_fit_the_pdf_and_the_workbook():
+    """Sixty sites: the summary splits into column groups and every chart still fits a page."""
+    snapshot = make_snapshot()
+    extra = [{"key": f"site-{n}", "label": f"第{n}号众创空间", "site_id": n} for n in range(100, 160)]
+    snapshot["columns"] = extra + snapshot["columns"][-1:]
+    for item in snapshot["sections"]:
+        for line in item["rows"]:
+            total = line["values"][TOTAL]
+            line["values"] = {column["key"]: total for column in extra} | {TOTAL: total}
+    _reader, pages = pdf_text(rendered("pdf", snapshot=snapshot))
+    text = "".join(pages).replace("\n", "")
+    assert all(column["label"] in text for column in extra)
+    sheet = workbook(rendered("xlsx", snapshot=snapshot)).worksheets[0]
+    assert rows_by_label(sheet)["在孵企业数"][2:] == (15,) * 61
