@@ -1,0 +1,46 @@
+"""Whose figures a report shows: the sites the user may read, and the site a company
+counts for in a period."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
+
+from companies.models import Residency
+from incubator import permissions
+from incubator.models import Site
+
+
+def readable_sites(user: Any, site: Site | int | None = None) -> tuple[list[Site], bool]:
+    """The sites whose columns the user may read, narrowed to `site`, and whether they are
+    the whole district. Raises PermissionDenied for anyone without a reporting role, and for
+    a site outside the user's."""
+    if permissions.can_read_all_sites(user):
+        qs = Site.objects.all()
+        whole = site is None
+    elif permissions.is_centre_staff(user):
+        qs = Site.objects.filter(id__in=permissions.staff_site_ids(user) or [])
+        whole = False
+    else:
+        raise PermissionDenied(_("Only centre staff and the district read the indicators."))
+    # A named site may be closed: its past can still be reported.
+    qs = qs.filter(is_active=True) if site is None else qs.filter(pk=getattr(site, "pk", site))
+    sites = list(qs.order_by("name", "pk"))
+    if site is not None and not sites:
+        raise PermissionDenied(_("You may not read this site's indicators."))
+    return sites, whole
+
+
+def home_site(start: date, end: date, company: str = "company_id") -> Subquery:
+    """The id of the site a company counts for in the period (see the module docstring), as
+    a subquery on the outer row's `company` field."""
+    return Subquery(
+        Residency.objects.filter(company_id=OuterRef(company), starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .order_by("-starts_on", "-id")
+        .values("site_id")[:1]
+    )
