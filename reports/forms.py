@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
 from .choices import ExportFormat, PeriodKind
-from .indicators import period_for
+from .indicators import period_for, previous_period
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,15 +42,24 @@ class DashboardForm(forms.Form):
             start, end = data.get("start"), data.get("end")
             if start is None or end is None:
                 raise ValidationError({"start": _("Give the first and the last day.")})
+            previous = None
         else:
             start, end = period_for(kind, data.get("on") or today)
+            previous = period_for(kind, start, preceding=True)
+            if today < end:
+                # This month (quarter, year) so far: beside the same stretch of the one before.
+                previous = (previous[0], min(previous[1], previous[0] + (today - start)))
         # What has not happened yet is not counted: the period runs up to today at most.
         end = min(end, today)
         try:
             services.period_check(start=start, end=end, today=today)
         except services.InvalidPeriod as exc:
             raise ValidationError({exc.field or "start": str(exc.message)}) from None
-        data.update({"period": kind, "start": start, "end": end})
+        if previous is None:
+            previous = previous_period(start, end)
+        data.update(
+            {"period": kind, "start": start, "end": end, "previous_start": previous[0], "previous_end": previous[1]}
+        )
         return data
 
 

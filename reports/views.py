@@ -51,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/dashboard.html", context, status=400)
     start, end, site = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["site"]
-    previous_start, previous_end = indicators.previous_period(start, end)
+    previous_start, previous_end = form.cleaned_data["previous_start"], form.cleaned_data["previous_end"]
     current = indicators.compute(user=request.user, start=start, end=end, site=site)
     previous = indicators.compute(user=request.user, start=previous_start, end=previous_end, site=site)
     export_query = {"start": start.isoformat(), "end": end.isoformat()}

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from companies.choices import AdmissionStatus, DesignationKind
 from companies.models import Admission, Company, Designation, Residency
@@ -73,7 +74,7 @@ def add_companies(
     table.row(rows, "companies.resident", _("Resident companies"), Unit.COUNT, zeros(table, pick(resident, "n")))
     table.row(rows, "companies.admitted", _("Admitted"), Unit.COUNT, zeros(table, pick(moves, "admitted")))
     table.row(rows, "companies.graduated", _("Graduated"), Unit.COUNT, zeros(table, pick(moves, "graduated")))
-    table.row(rows, "companies.left", _("Left"), Unit.COUNT, zeros(table, pick(moves, "left")))
+    table.row(rows, "companies.left", pgettext("company status", "Left"), Unit.COUNT, zeros(table, pick(moves, "left")))
     table.row(
         rows,
         "admissions.received",

@@ -52,6 +52,24 @@ def test_the_default_is_this_month_up_to_today(district, client_for):
     assert f"{today.replace(day=1):%Y-%m-%d} – {today:%Y-%m-%d}" in response.content.decode()
 
 
+def test_this_month_so_far_is_compared_with_the_same_days_of_the_month_before(district, client_for):
+    """Not with the last days of the month before: the 1st to the 28th beside the 1st to the 28th."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    last_month_end = first - timedelta(days=1)
+    last_month_start = last_month_end.replace(day=1)
+    expected_end = min(last_month_end, last_month_start + (today - first))
+    response = client_for(district).get(reverse("reports:dashboard"), {"period": "month"})
+    assert response.status_code == 200
+    assert f"{last_month_start:%Y-%m-%d} – {expected_end:%Y-%m-%d}" in response.content.decode()
+
+
+def test_a_past_quarter_is_compared_with_the_whole_quarter_before(district, client_for):
+    response = client_for(district).get(reverse("reports:dashboard"), {"period": "quarter", "on": "2025-05-20"})
+    page = response.content.decode()
+    assert "2025-04-01 – 2025-06-30" in page and "2025-01-01 – 2025-03-31" in page
+
+
 @pytest.mark.parametrize(
     "query",
     [
