@@ -9,9 +9,12 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from incubator.choices import Role
-        from incubator.registry import NavItem, NotificationKind, Panel, PeriodicJob, registry
+        from incubator.registry import DemoSeeder, NavItem, NotificationKind, Panel, PeriodicJob, registry
 
         from . import panels, selectors
+        from .demo import seed_reports
+
+        registry.register_demo_seeder(DemoSeeder(key="reports", seed=seed_reports, order=90))
 
         registry.register_role_permissions(Role.CENTRE_STAFF, ["reports.view_reportexport"])
         registry.register_role_permissions(Role.DISTRICT, ["reports.view_reportexport"])
