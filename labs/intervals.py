@@ -103,10 +103,11 @@ def opening_intervals(
     by_weekday: dict[int, list[tuple[time, time]]] = {}
     for row in hours:
         by_weekday.setdefault(row.weekday, []).append((row.opens_at, row.closes_at))
+    zone = local_zone()  # what `at` does, with the zone looked up once rather than per day
     result: list[Interval] = []
     for day in days(start, end):
         if any(c.starts_on <= day <= c.ends_on for c in closures):
             continue
         for opens_at, closes_at in by_weekday.get(day.weekday(), ()):
-            result.append((at(day, opens_at), at(day, closes_at)))
+            result.append((datetime.combine(day, opens_at, tzinfo=zone), datetime.combine(day, closes_at, tzinfo=zone)))
     return merge(result)

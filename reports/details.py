@@ -2,10 +2,11 @@
 files of a CSV export.
 
 The same scope and site rule as `reports.indicators` (a company's rows go with the site it
-counts for in the period). Each table's rows stream from one query (`values_list` +
-`iterator`), and whatever a row needs from elsewhere (site names, designations, year
-figures, payments, who is in a space) is looked up in dictionaries built up front, each in
-one query: materialising every table takes a fixed number of queries whatever the size.
+counts for in the period, joined through `with_home`). Each table's rows stream from one
+query (`values_list` + `iterator`), and whatever a row needs from elsewhere (site names,
+designations, year figures, payments, who is in a space) is looked up in dictionaries built
+up front, each in one query: materialising every table takes a fixed number of queries
+whatever the size.
 
 Labels and choice names are translated when `detail_tables` is called, so that a table read
 later (outside the caller's `translation.override`) is still in the report's language.
@@ -36,13 +37,13 @@ from spaces.models import Allocation, Space
 
 from .indicators import (
     economy_year,
-    home_site,
     inventions_in_force_on,
     percent,
     readable_sites,
     site_today,
     site_zone,
     window,
+    with_home,
 )
 from .snapshot import DetailColumn, DetailTable, Unit
 
@@ -80,8 +81,9 @@ class _Context:
     def name(self, name: str, name_en: str) -> str:
         return name_en if self.english and name_en else name
 
-    def home(self, company: str = "company_id"):
-        return home_site(self.start, self.end, company)
+    def home(self, qs: Any, company: str = "company") -> Any:
+        """`qs` narrowed to the companies counting for the sites, with their site as `home`."""
+        return with_home(qs, self.start, self.end, self.ids, company)
 
     def flag(self, value: bool) -> str:
         return self.yes if value else self.no
@@ -110,7 +112,7 @@ def _companies(ctx: _Context) -> DetailTable:
     statuses = _choices(CompanyStatus)
     kinds = _choices(DesignationKind)
     order = list(kinds)
-    in_scope = Company.objects.annotate(home=ctx.home("pk")).filter(home__in=ctx.ids)
+    in_scope = ctx.home(Company.objects.all(), company="")
     held: dict[int, list[str]] = defaultdict(list)
     for company_id, kind in (
         Designation.objects.filter(company__in=in_scope.values("pk"), granted_on__lte=ctx.on)
@@ -274,8 +276,7 @@ def _filings(ctx: _Context) -> DetailTable:
     statuses = _choices(FilingStatus)
     start, end = ctx.start, ctx.end
     rows = (
-        Filing.objects.annotate(home=ctx.home())
-        .filter(home__in=ctx.ids)
+        ctx.home(Filing.objects.all())
         .filter(
             Q(filing_date__gte=start, filing_date__lte=end)
             | Q(grant_date__gte=start, grant_date__lte=end)
@@ -336,17 +337,14 @@ def _applications(ctx: _Context) -> DetailTable:
     t0, t1 = window(ctx.start, ctx.end)
     paid_in_period = Q(paid_on__gte=ctx.start, paid_on__lte=ctx.end)
     paid = dict(
-        Disbursement.objects.filter(paid_in_period)
-        .annotate(home=ctx.home("application__company_id"))
-        .filter(home__in=ctx.ids)
+        ctx.home(Disbursement.objects.filter(paid_in_period), company="application__company")
         .order_by()
         .values("application_id")
         .annotate(paid=Sum("amount"))
         .values_list("application_id", "paid")
     )
     rows = (
-        FundingApplication.objects.annotate(home=ctx.home())
-        .filter(home__in=ctx.ids)
+        ctx.home(FundingApplication.objects.all())
         .filter(
             Q(submitted_at__gte=t0, submitted_at__lt=t1)
             | Q(status=ApplicationStatus.APPROVED, decided_at__gte=t0, decided_at__lt=t1)
@@ -418,8 +416,8 @@ def _applications(ctx: _Context) -> DetailTable:
 def _investments(ctx: _Context) -> DetailTable:
     rounds = _choices(InvestmentRound)
     rows = (
-        Investment.objects.annotate(home=ctx.home())
-        .filter(home__in=ctx.ids, closed_on__gte=ctx.start, closed_on__lte=ctx.end)
+        ctx.home(Investment.objects.all())
+        .filter(closed_on__gte=ctx.start, closed_on__lte=ctx.end)
         .order_by("home", "closed_on", "pk")
         .values_list(
             "company__name",

@@ -10,8 +10,10 @@ Which site a company's figures count for (filings, funding, investment, year fig
 admissions to the company, graduations): the site of its residency that covers the period's
 last day, else of its latest residency overlapping the period (one that ends on the first
 day counts, so that a company graduating on the first day is still counted). A company with
-no residency in the period counts nowhere. The rule is one correlated subquery
-(`home_site`), so it stays inside each aggregate query.
+no residency in the period counts nowhere. The rule stays inside each aggregate query as a
+join to the company's deciding residency (`with_home`, over `home_residencies`: an
+anti-join the database resolves once per query); `home_site` is the same rule as a
+correlated subquery, which costs one lookup per row of the table it annotates.
 
 Who may read what: the district role and unscoped centre staff (superusers included) read
 every active site; centre staff scoped to sites read theirs; anybody else gets
@@ -38,7 +40,7 @@ from ..snapshot import TOTAL, VERSION, Column
 from .activity import add_companies, add_designations, add_labs, add_occupancy, add_sites
 from .outcomes import add_economy, add_funding, add_investment, add_ip, inventions_in_force_on
 from .periods import PERIOD_KINDS, economy_year, period_for, previous_period, site_today, site_zone, window
-from .scope import home_site, readable_sites
+from .scope import home_residencies, home_site, readable_sites, with_home
 from .table import Table, col, percent
 
 # --- The snapshot --------------------------------------------------------------------
@@ -103,6 +105,7 @@ __all__ = [
     "PERIOD_KINDS",
     "compute",
     "economy_year",
+    "home_residencies",
     "home_site",
     "inventions_in_force_on",
     "percent",
@@ -112,4 +115,5 @@ __all__ = [
     "site_today",
     "site_zone",
     "window",
+    "with_home",
 ]

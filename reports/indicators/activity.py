@@ -19,7 +19,7 @@ from labs.selectors import utilisation
 from spaces.selectors import occupancy
 
 from ..snapshot import Unit
-from .scope import home_site
+from .scope import with_home
 from .table import Table, by_site, col, percent, pick, total_of, zeros
 
 
@@ -48,8 +48,7 @@ def add_companies(
         "site_id",
     )
     moves = by_site(
-        Company.objects.annotate(home=home_site(start, end, "pk"))
-        .filter(home__in=ids)
+        with_home(Company.objects.all(), start, end, ids, company="")
         .order_by()
         .values("home")
         .annotate(

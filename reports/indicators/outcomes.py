@@ -19,7 +19,7 @@ from patents.choices import EventKind, FilingKind, FilingStatus
 from patents.models import Filing, FilingEvent, IpSettings
 
 from ..snapshot import Unit
-from .scope import home_site
+from .scope import with_home
 from .table import Table, by_site, col, pick, zeros
 
 
@@ -36,8 +36,7 @@ def inventions_in_force_on(on: date) -> Q:
 
 def add_ip(table: Table, ids: list[int], *, start: date, end: date, on: date, whole: bool) -> int | None:
     grouped = (
-        Filing.objects.annotate(home=home_site(start, end))
-        .filter(home__in=ids)
+        with_home(Filing.objects.all(), start, end, ids)
         .order_by()
         .values("home", "kind")
         .annotate(
@@ -87,8 +86,7 @@ def add_funding(table: Table, ids: list[int], *, start: date, end: date, t0: dat
     submitted = Q(submitted_at__gte=t0, submitted_at__lt=t1)
     approved = Q(status=ApplicationStatus.APPROVED, decided_at__gte=t0, decided_at__lt=t1)
     applications = (
-        FundingApplication.objects.annotate(home=home_site(start, end))
-        .filter(home__in=ids)
+        with_home(FundingApplication.objects.all(), start, end, ids)
         .filter(submitted | approved)
         .order_by()
         .values("home", "programme_id", "programme__level", "programme__name", "programme__name_en")
@@ -100,8 +98,8 @@ def add_funding(table: Table, ids: list[int], *, start: date, end: date, t0: dat
         )
     )
     payments = (
-        Disbursement.objects.annotate(home=home_site(start, end, "application__company_id"))
-        .filter(home__in=ids, paid_on__gte=start, paid_on__lte=end)
+        with_home(Disbursement.objects.all(), start, end, ids, company="application__company")
+        .filter(paid_on__gte=start, paid_on__lte=end)
         .order_by()
         .values(
             "home",
@@ -185,8 +183,8 @@ def add_funding(table: Table, ids: list[int], *, start: date, end: date, t0: dat
 
 def add_investment(table: Table, ids: list[int], *, start: date, end: date) -> None:
     grouped = by_site(
-        Investment.objects.annotate(home=home_site(start, end))
-        .filter(home__in=ids, closed_on__gte=start, closed_on__lte=end)
+        with_home(Investment.objects.all(), start, end, ids)
+        .filter(closed_on__gte=start, closed_on__lte=end)
         .order_by()
         .values("home")
         .annotate(
@@ -214,9 +212,7 @@ def add_economy(table: Table, ids: list[int], *, start: date, end: date, year: i
     """The year figures of the companies counting for each site. A site where no company
     reported has no data (None) for the sums; the number reporting is still 0."""
     grouped = by_site(
-        YearFigures.objects.filter(year=year)
-        .annotate(home=home_site(start, end))
-        .filter(home__in=ids)
+        with_home(YearFigures.objects.filter(year=year), start, end, ids)
         .order_by()
         .values("home")
         .annotate(

@@ -216,6 +216,40 @@ def test_a_company_leaving_on_the_first_day_still_counts_for_its_site(db, distri
     assert snapshot.row(later, "companies.graduated")["values"] == {a: 0, b: 0, "total": 0}
 
 
+def test_with_home_applies_the_site_rule_of_home_site(db, site_a, site_b):
+    """The join of `with_home` picks the same residency as the `home_site` subquery: the
+    latest overlapping one by start, then by id; a company whose deciding residency is at a
+    site outside the scope counts nowhere, even with an earlier residency inside it."""
+    from companies.models import Company
+    from reports.indicators import home_site, with_home
+    from tests.factories import CompanyFactory, ResidencyFactory
+
+    moved = CompanyFactory()  # A, then B from 1 June
+    ResidencyFactory(company=moved, site=site_a, starts_on=date(2023, 1, 1), ends_on=date(2025, 6, 1))
+    ResidencyFactory(company=moved, site=site_b, starts_on=date(2025, 6, 1))
+    tied = CompanyFactory()  # two stays starting the same day: the later row decides
+    ResidencyFactory(company=tied, site=site_b, starts_on=date(2025, 3, 1), ends_on=date(2025, 4, 1))
+    ResidencyFactory(company=tied, site=site_a, starts_on=date(2025, 3, 1), ends_on=date(2025, 5, 1))
+    before = CompanyFactory()  # left before the period, back at A after it
+    ResidencyFactory(company=before, site=site_b, starts_on=date(2020, 1, 1), ends_on=date(2024, 12, 31))
+    ResidencyFactory(company=before, site=site_a, starts_on=date(2026, 2, 1))
+    CompanyFactory()  # never resident
+    start, end = YEAR
+    for ids in ([site_a.pk, site_b.pk], [site_a.pk], [site_b.pk]):
+        expected = dict(
+            Company.objects.annotate(home=home_site(start, end, "pk")).filter(home__in=ids).values_list("pk", "home")
+        )
+        got = list(with_home(Company.objects.all(), start, end, ids, company="").values_list("pk", "home"))
+        assert len(got) == len(dict(got))  # one row per company
+        assert dict(got) == expected
+    assert dict(
+        with_home(Company.objects.all(), start, end, [site_a.pk, site_b.pk], company="").values_list("pk", "home")
+    ) == {
+        moved.pk: site_b.pk,
+        tied.pk: site_a.pk,
+    }
+
+
 def test_a_district_without_data_says_so(db, district, site_a):
     """No spaces, labs, year figures, area or population: None, not 0."""
     site_a.total_area_m2 = None
