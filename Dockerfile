@@ -11,9 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VAR_DIR=/app/var \
     WEB_CONCURRENCY=2
 
-# gettext provides msgfmt for compilemessages.
+# gettext provides msgfmt for compilemessages; WenQuanYi Zen Hei (TrueType) is the Chinese
+# font embedded in PDF reports (ReportLab cannot embed the OpenType Noto CJK fonts).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext fonts-wqy-zenhei \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 incubator \
