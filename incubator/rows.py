@@ -22,6 +22,7 @@ class Columns:
         self.model = model
         self.fields = list(model._meta.concrete_fields)
         self.attnames = [f.attname for f in self.fields]
+        self.pk_index = self.fields.index(model._meta.pk)
         self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in self.fields)
         self.converters = []
         for index, field in enumerate(self.fields):
@@ -36,7 +37,7 @@ class Columns:
     def load(self, row: Sequence[Any], start: int = 0) -> models.Model | None:
         """The instance in `row[start:start + len(self)]`; `None` when its key is NULL (an outer join missed)."""
         values = list(row[start : start + len(self.fields)])
-        if values[self.fields.index(self.model._meta.pk)] is None:
+        if values[self.pk_index] is None:
             return None
         for index, column, found in self.converters:
             value = values[index]
