@@ -23,6 +23,11 @@ def _role_names(user: Any) -> frozenset[str]:
     return cached
 
 
+def remember_roles(user: Any, names) -> None:
+    """Keep the user's role names, read together with the user, for the checks of this request."""
+    user._incubator_roles = frozenset(names)
+
+
 def is_superuser(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 

@@ -13,13 +13,14 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import DurationField, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.expressions import ExpressionWrapper
 from django.utils import timezone
 
-from companies.models import Membership
+from companies.models import Company, Membership
 from companies.selectors import companies_visible_to
-from incubator import permissions
+from incubator import permissions, rows
 from incubator.choices import Role
 from incubator.models import Site, User
 
@@ -70,15 +71,49 @@ def equipment_visible_to(user: Any) -> QuerySet[Equipment]:
     return Equipment.objects.filter(lab__in=labs_visible_to(user)).select_related("lab__site")
 
 
-def equipment_to_book(user: Any, pk: int) -> Equipment | None:
-    """The equipment with its lab, if the user may see it (the rule of `labs_visible_to`, in
-    one plain query: this runs on every booking)."""
-    equipment = Equipment.objects.select_related("lab__site").filter(pk=pk).first()
-    if equipment is None or not getattr(user, "is_authenticated", False):
-        return None
-    if not _reads_everything(user) and not (equipment.lab.is_active and equipment.lab.site.is_active):
-        return None
-    return equipment
+_TO_BOOK_SQL = """
+SELECT {equipment}, {lab}, s.is_active, {company}
+FROM {equipment_table} e
+JOIN {lab_table} l ON l.id = e.lab_id
+JOIN {site_table} s ON s.id = l.site_id
+LEFT JOIN {company_table} c ON c.id = %s
+WHERE e.id = %s
+"""
+
+
+def equipment_to_book(user: Any, pk: int, *, company: int) -> tuple[Equipment | None, Company | None]:
+    """The equipment with its lab, if the user may see it (the rule of `labs_visible_to`),
+    and the company asked for, if it exists.
+
+    One hand-written query, as this runs on every booking: compiled by the ORM, the two
+    lookups cost more than the rest of the booking's reads. Whether the user is in the
+    company's team is the booking's rule (`not_member`), not this one's.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None, None
+    equipment_columns, lab_columns = rows.columns(Equipment, "e"), rows.columns(Lab, "l")
+    company_columns = rows.columns(Company, "c")
+    sql = _TO_BOOK_SQL.format(
+        equipment=equipment_columns.sql,
+        lab=lab_columns.sql,
+        company=company_columns.sql,
+        equipment_table=Equipment._meta.db_table,
+        lab_table=Lab._meta.db_table,
+        site_table=Site._meta.db_table,
+        company_table=Company._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [company, pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    equipment = equipment_columns.load(row)
+    lab = lab_columns.load(row, len(equipment_columns))
+    site_is_active = row[len(equipment_columns) + len(lab_columns)]
+    if not (lab.is_active and site_is_active) and not _reads_everything(user):
+        return None, None
+    equipment.lab = lab
+    return equipment, company_columns.load(row, len(equipment_columns) + len(lab_columns) + 1)
 
 
 def can_manage_lab(user: Any, lab: Lab) -> bool:

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -115,6 +116,36 @@ class BookingSerializer(serializers.Serializer):
     cancelled_by = serializers.IntegerField(source="cancelled_by_id", read_only=True, allow_null=True)
     cancelled_at = serializers.DateTimeField(read_only=True, allow_null=True)
     status_note = serializers.CharField(read_only=True)
+
+
+def _moment(value):
+    return _DATETIME.to_representation(value) if value else None
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def booking_data(booking) -> dict:
+    """What `BookingSerializer` renders, built by hand for the booking request, which answers
+    with it every time: the serializer's sixteen fields cost as much as reading the booking's rules."""
+    return {
+        "id": booking.pk,
+        "equipment": booking.equipment_id,
+        "user": booking.user_id,
+        "company": booking.company_id,
+        "starts_at": _moment(booking.starts_at),
+        "ends_at": _moment(booking.ends_at),
+        "purpose": booking.purpose,
+        "status": booking.status,
+        "amount": f"{booking.amount.quantize(Decimal('0.01')):f}",
+        "created_at": _moment(booking.created_at),
+        "created_by": booking.created_by_id,
+        "decided_by": booking.decided_by_id,
+        "decided_at": _moment(booking.decided_at),
+        "cancelled_by": booking.cancelled_by_id,
+        "cancelled_at": _moment(booking.cancelled_at),
+        "status_note": booking.status_note,
+    }
 
 
 class BookingCreateSerializer(serializers.Serializer):

@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from companies.models import Company
 from incubator import permissions
 from incubator.api.permissions import DistrictReadsOnly
 from incubator.models import User
@@ -205,11 +204,10 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = s.BookingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        equipment = selectors.equipment_to_book(request.user, values["equipment"])
+        equipment, company = selectors.equipment_to_book(request.user, values["equipment"], company=values["company"])
         if equipment is None:
             raise _bad("equipment", _("No such equipment."))
         # Whether the booker is in the company's team is the service's rule (`not_member`).
-        company = Company.objects.filter(pk=values["company"]).first()
         if company is None:
             raise _bad("company", _("No such company."))
         booker = request.user
@@ -226,7 +224,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             purpose=values["purpose"],
             by=request.user,
         )
-        return Response(s.BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        return Response(s.booking_data(booking), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.BookingSerializer})
     @action(detail=True, methods=["post"])

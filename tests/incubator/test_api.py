@@ -50,6 +50,34 @@ class TestToken:
         assert response.json()["code"] == "locked_out"
         assert not Token.objects.filter(user=maker_a).exists()
 
+    def test_an_unknown_token_or_an_inactive_person_is_401(self, api_client_for, maker_a):
+        client = api_client_for(maker_a)
+        maker_a.is_active = False
+        maker_a.save(update_fields=["is_active"])
+        response = client.get("/api/v1/users/me/", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 401 and response.json()["detail"] == "User inactive or deleted."
+        client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+        response = client.get("/api/v1/users/me/", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 401 and response.json()["detail"] == "Invalid token."
+
+    def test_the_roles_are_read_with_the_person(self, staff, district, maker_a, django_assert_num_queries):
+        from incubator import permissions, services
+        from incubator.api.authentication import TokenAuthentication
+
+        for person, district_member, centre_staff in (
+            (staff, False, True),
+            (district, True, False),
+            (maker_a, False, False),
+        ):
+            token = services.api_token_obtain(user=person)
+            with django_assert_num_queries(1):
+                user, found = TokenAuthentication().authenticate_credentials(token.key)
+                assert (permissions.is_district(user), permissions.is_centre_staff(user)) == (
+                    district_member,
+                    centre_staff,
+                )
+            assert (user, found, found.user) == (person, token, person)
+
     def test_revoke(self, api_client_for, maker_a):
         client = api_client_for(maker_a)
         assert client.delete(self.url).status_code == 204

@@ -473,3 +473,25 @@ def test_the_exclusion_constraint_refuses_an_overlap_written_past_the_service(la
     cancelled = Booking.objects.get(status=BookingStatus.CANCELLED)
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.filter(pk=cancelled.pk).update(status=BookingStatus.PENDING)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="The exclusion constraint exists on PostgreSQL only; on SQLite the service's check holds the rule.",
+)
+def test_an_overlap_the_rules_did_not_see_is_refused_by_the_constraint(
+    laser_a, maker_a, company_a, trained_a, monkeypatch
+):
+    """Two bookings of one slot that both passed the rules: the second one's INSERT meets the
+    exclusion constraint, which the service answers as the rule would (409 `overlap`)."""
+    BookingFactory(equipment=laser_a, starts_at=at(MONDAY, 9), ends_at=at(MONDAY, 10))
+    blind = services._booking_facts
+
+    def facts_without_the_overlap(**kwargs):
+        return {**blind(**kwargs), "overlaps": False}
+
+    monkeypatch.setattr(services, "_booking_facts", facts_without_the_overlap)
+    error = refusal(lambda: book(laser_a, maker_a, company_a, start=at(MONDAY, 9, 30), minutes=30))
+    assert (error.code, error.status) == ("overlap", 409)
+    assert Booking.objects.filter(equipment=laser_a).count() == 1
+    assert Booking.history.filter(equipment=laser_a).count() == 1
