@@ -12,8 +12,7 @@ last day, else of its latest residency overlapping the period (one that ends on 
 day counts, so that a company graduating on the first day is still counted). A company with
 no residency in the period counts nowhere. The rule stays inside each aggregate query as a
 join to the company's deciding residency (`with_home`, over `home_residencies`: an
-anti-join the database resolves once per query); `home_site` is the same rule as a
-correlated subquery, which costs one lookup per row of the table it annotates.
+anti-join the database resolves once per query, rather than a lookup per row).
 
 Who may read what: the district role and unscoped centre staff (superusers included) read
 every active site; centre staff scoped to sites read theirs; anybody else gets
@@ -40,7 +39,7 @@ from ..snapshot import TOTAL, VERSION, Column
 from .activity import add_companies, add_designations, add_labs, add_occupancy, add_sites
 from .outcomes import add_economy, add_funding, add_investment, add_ip, inventions_in_force_on
 from .periods import PERIOD_KINDS, economy_year, period_for, previous_period, site_today, site_zone, window
-from .scope import home_residencies, home_site, readable_sites, with_home
+from .scope import home_residencies, readable_sites, with_home
 from .table import Table, col, percent
 
 # --- The snapshot --------------------------------------------------------------------
@@ -106,7 +105,6 @@ __all__ = [
     "compute",
     "economy_year",
     "home_residencies",
-    "home_site",
     "inventions_in_force_on",
     "percent",
     "period_for",

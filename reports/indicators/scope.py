@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from companies.models import Residency
@@ -36,8 +36,8 @@ def readable_sites(user: Any, site: Site | int | None = None) -> tuple[list[Site
 
 
 def home_residencies(start: date, end: date, ids: list[int]) -> QuerySet[Residency]:
-    """The residency that decides each company's site in the period (the rule of
-    `home_site`: the latest one overlapping the period, by start then id), for the companies
+    """The residency that decides each company's site in the period (the latest
+    one overlapping the period, by start then id), for the companies
     that count for one of the sites `ids`. At most one per company; set-based (an anti-join:
     no later overlapping residency of the same company), so the database resolves it once per
     query instead of once per row."""
@@ -52,20 +52,8 @@ def with_home(qs: QuerySet, start: date, end: date, ids: list[int], company: str
     """`qs` narrowed to the rows whose company counts for one of the sites `ids` in the
     period, annotated with that site's id as `home`: a join to the company's deciding
     residency (`home_residencies`). `company` is the path to the company ("" for companies
-    themselves). Same rows and `home` as filtering on `home_site`, without its correlated
-    subquery per row."""
+    themselves)."""
     residencies = f"{company}__residencies" if company else "residencies"
     return qs.filter(**{f"{residencies}__in": home_residencies(start, end, ids)}).annotate(
         home=F(f"{residencies}__site_id")
-    )
-
-
-def home_site(start: date, end: date, company: str = "company_id") -> Subquery:
-    """The id of the site a company counts for in the period (see the module docstring), as
-    a subquery on the outer row's `company` field."""
-    return Subquery(
-        Residency.objects.filter(company_id=OuterRef(company), starts_on__lte=end)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
-        .order_by("-starts_on", "-id")
-        .values("site_id")[:1]
     )

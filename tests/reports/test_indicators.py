@@ -216,12 +216,12 @@ def test_a_company_leaving_on_the_first_day_still_counts_for_its_site(db, distri
     assert snapshot.row(later, "companies.graduated")["values"] == {a: 0, b: 0, "total": 0}
 
 
-def test_with_home_applies_the_site_rule_of_home_site(db, site_a, site_b):
-    """The join of `with_home` picks the same residency as the `home_site` subquery: the
-    latest overlapping one by start, then by id; a company whose deciding residency is at a
-    site outside the scope counts nowhere, even with an earlier residency inside it."""
+def test_with_home_applies_the_site_rule(db, site_a, site_b):
+    """`with_home` joins each company to its deciding residency: the latest overlapping one by
+    start, then by id; a company whose deciding residency is at a site outside the scope
+    counts nowhere, even with an earlier residency inside it."""
     from companies.models import Company
-    from reports.indicators import home_site, with_home
+    from reports.indicators import with_home
     from tests.factories import CompanyFactory, ResidencyFactory
 
     moved = CompanyFactory()  # A, then B from 1 June
@@ -235,19 +235,15 @@ def test_with_home_applies_the_site_rule_of_home_site(db, site_a, site_b):
     ResidencyFactory(company=before, site=site_a, starts_on=date(2026, 2, 1))
     CompanyFactory()  # never resident
     start, end = YEAR
-    for ids in ([site_a.pk, site_b.pk], [site_a.pk], [site_b.pk]):
-        expected = dict(
-            Company.objects.annotate(home=home_site(start, end, "pk")).filter(home__in=ids).values_list("pk", "home")
-        )
-        got = list(with_home(Company.objects.all(), start, end, ids, company="").values_list("pk", "home"))
-        assert len(got) == len(dict(got))  # one row per company
-        assert dict(got) == expected
-    assert dict(
-        with_home(Company.objects.all(), start, end, [site_a.pk, site_b.pk], company="").values_list("pk", "home")
-    ) == {
-        moved.pk: site_b.pk,
-        tied.pk: site_a.pk,
+    expected = {
+        (site_a.pk, site_b.pk): {moved.pk: site_b.pk, tied.pk: site_a.pk},
+        (site_a.pk,): {tied.pk: site_a.pk},
+        (site_b.pk,): {moved.pk: site_b.pk},
     }
+    for ids, homes in expected.items():
+        got = list(with_home(Company.objects.all(), start, end, list(ids), company="").values_list("pk", "home"))
+        assert len(got) == len(dict(got))  # one row per company
+        assert dict(got) == homes
 
 
 def test_a_district_without_data_says_so(db, district, site_a):
