@@ -125,6 +125,15 @@ if DATABASE_IS_SQLITE:
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # psycopg binds parameters on the server and prepares a statement once it has run
+        # twice on a connection: PostgreSQL then parses and plans the queries that every
+        # request repeats (authentication, the booking's rules) once per connection instead
+        # of every time. Turn it off behind a pooler that cannot carry prepared statements
+        # (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=2)
+        )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

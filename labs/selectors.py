@@ -7,6 +7,7 @@ sites' labs, the district all. Availability shows other companies' bookings only
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -77,33 +78,43 @@ FROM {equipment_table} e
 JOIN {lab_table} l ON l.id = e.lab_id
 JOIN {site_table} s ON s.id = l.site_id
 LEFT JOIN {company_table} c ON c.id = %s
-WHERE e.id = %s
+WHERE e.id = %s{lock}
 """
 
 
-def equipment_to_book(user: Any, pk: int, *, company: int) -> tuple[Equipment | None, Company | None]:
+@functools.cache
+def _to_book_sql(vendor: str, lock: bool) -> str:
+    return _TO_BOOK_SQL.format(
+        equipment=rows.columns(Equipment, "e").sql,
+        lab=rows.columns(Lab, "l").sql,
+        company=rows.columns(Company, "c").sql,
+        equipment_table=Equipment._meta.db_table,
+        lab_table=Lab._meta.db_table,
+        site_table=Site._meta.db_table,
+        company_table=Company._meta.db_table,
+        # A share lock: a status change or a maintenance window (which lock the equipment
+        # exclusively) waits for the booking, and the booking for them; two bookings do not.
+        lock=" FOR SHARE OF e" if lock and vendor == "postgresql" else "",
+    )
+
+
+def equipment_to_book(
+    user: Any, pk: int, *, company: int, lock: bool = False
+) -> tuple[Equipment | None, Company | None]:
     """The equipment with its lab, if the user may see it (the rule of `labs_visible_to`),
     and the company asked for, if it exists.
 
     One hand-written query, as this runs on every booking: compiled by the ORM, the two
     lookups cost more than the rest of the booking's reads. Whether the user is in the
-    company's team is the booking's rule (`not_member`), not this one's.
+    company's team is the booking's rule (`not_member`), not this one's. With `lock`
+    (inside the booking's transaction) the equipment is share-locked on PostgreSQL.
     """
     if not getattr(user, "is_authenticated", False):
         return None, None
     equipment_columns, lab_columns = rows.columns(Equipment, "e"), rows.columns(Lab, "l")
     company_columns = rows.columns(Company, "c")
-    sql = _TO_BOOK_SQL.format(
-        equipment=equipment_columns.sql,
-        lab=lab_columns.sql,
-        company=company_columns.sql,
-        equipment_table=Equipment._meta.db_table,
-        lab_table=Lab._meta.db_table,
-        site_table=Site._meta.db_table,
-        company_table=Company._meta.db_table,
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [company, pk])
+        cursor.execute(_to_book_sql(connection.vendor, lock), [company, pk])
         row = cursor.fetchone()
     if row is None:
         return None, None

@@ -62,3 +62,28 @@ def test_runs_on_the_database_the_environment_names():
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode")
             assert cursor.fetchone()[0] == "wal"
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_the_statements_every_request_repeats():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Prepared statements are PostgreSQL's; SQLite has no server to prepare them on.")
+    sql = "SELECT count(*) FROM incubator_site WHERE id > %s"
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute(sql, [0])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%incubator_site%"])
+        assert cursor.fetchone()[0] == 1
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(tmp_path):
+    script = (
+        "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    base = {"DEBUG": "true", "VAR_DIR": str(tmp_path), "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
+    assert run_manage("shell", "-v", "0", "-c", script, **base).stdout.split() == ["True", "2"]
+    off = run_manage("shell", "-v", "0", "-c", script, DATABASE_PREPARED_STATEMENTS="false", **base)
+    assert off.stdout.split() == ["None", "None"], off.stderr

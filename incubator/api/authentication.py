@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,18 @@ WHERE t.key = %s
 """
 
 
+@functools.cache
+def _person_by_key_sql(vendor: str) -> str:
+    return _PERSON_BY_KEY_SQL.format(
+        token=rows.columns(Token, "t").sql,
+        user=rows.columns(User, "u").sql,
+        token_table=Token._meta.db_table,
+        user_table=User._meta.db_table,
+        user_groups=User.groups.through._meta.db_table,
+        group_table=Group._meta.db_table,
+    )
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's `Authorization: Token <key>`, with the same answers.
 
@@ -32,14 +46,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         token_columns, user_columns = rows.columns(Token, "t"), rows.columns(User, "u")
-        sql = _PERSON_BY_KEY_SQL.format(
-            token=token_columns.sql,
-            user=user_columns.sql,
-            token_table=Token._meta.db_table,
-            user_table=User._meta.db_table,
-            user_groups=User.groups.through._meta.db_table,
-            group_table=Group._meta.db_table,
-        )
+        sql = _person_by_key_sql(connection.vendor)
         with connection.cursor() as cursor:
             cursor.execute(sql, [key])
             found = cursor.fetchall()

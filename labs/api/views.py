@@ -204,25 +204,14 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = s.BookingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        equipment, company = selectors.equipment_to_book(request.user, values["equipment"], company=values["company"])
-        if equipment is None:
-            raise _bad("equipment", _("No such equipment."))
-        # Whether the booker is in the company's team is the service's rule (`not_member`).
-        if company is None:
-            raise _bad("company", _("No such company."))
-        booker = request.user
-        if values.get("user") and values["user"] != request.user.pk:
-            booker = User.objects.filter(pk=values["user"], is_active=True).first()
-            if booker is None:
-                raise _bad("user", _("No such person."))
-        booking = services.booking_create(
-            equipment=equipment,
-            user=booker,
-            company=company,
+        booking = services.booking_request(
+            by=request.user,
+            equipment=values["equipment"],
+            company=values["company"],
+            user=values.get("user"),
             starts_at=values["starts_at"],
             ends_at=values["ends_at"],
             purpose=values["purpose"],
-            by=request.user,
         )
         return Response(s.booking_data(booking), status=status.HTTP_201_CREATED)
 

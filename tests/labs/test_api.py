@@ -162,10 +162,29 @@ class TestBookings:
         with count_queries() as queries:
             response = client.post("/api/v1/bookings/", body(laser_a, company_a, start=at(MONDAY, 11)), format="json")
         assert response.status_code == 201, response.json()
-        # The person with their roles; the equipment, its lab and the company; the savepoint;
-        # the equipment's lock (PostgreSQL); every rule; the row with its history (one
-        # statement on PostgreSQL, two on SQLite); the savepoint's release.
-        assert queries.count <= 7, queries.queries
+        # The person with their roles; the savepoint; the equipment, its lab and the company,
+        # read by the statement that locks the equipment (PostgreSQL); every rule; the row with
+        # its history (one statement on PostgreSQL, two on SQLite); the savepoint's release.
+        assert queries.count == (6 if connection.vendor == "postgresql" else 7), queries.queries
+
+    def test_a_lab_with_a_quota_also_locks_the_company(self, api_client_for, maker_a, laser_a, company_a, trained_a):
+        laser_a.lab.weekly_quota_hours = 10
+        laser_a.lab.save()
+        client = api_client_for(maker_a)
+        with count_queries() as queries:
+            response = client.post("/api/v1/bookings/", body(laser_a, company_a), format="json")
+        assert response.status_code == 201, response.json()
+        locks = [sql for sql in queries.queries if "FOR NO KEY UPDATE" in sql]
+        assert len(locks) == (1 if connection.vendor == "postgresql" else 0), queries.queries
+
+    def test_an_amount_too_large_to_keep_is_400_not_500(self, api_client_for, maker_a, laser_a, company_a, trained_a):
+        laser_a.hourly_rate = Decimal("9999999999.99")  # the largest rate; two hours of it do not fit
+        laser_a.save()
+        response = api_client_for(maker_a).post(
+            "/api/v1/bookings/", body(laser_a, company_a, minutes=120), format="json"
+        )
+        assert response.status_code == 400 and "amount" in response.json()["fields"], response.json()
+        assert not Booking.objects.exists()
 
     def test_the_answer_is_what_the_booking_serializer_renders(
         self, api_client_for, staff, maker_a, laser_a, company_a, trained_a
