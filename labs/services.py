@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -436,14 +437,9 @@ def booking_create(
         equipment=equipment, user=user, company=company, starts_at=starts_at, ends_at=ends_at, purpose=purpose,
         by=by, now=now,
     )  # fmt: skip
-    try:
-        with transaction.atomic():
-            _lock_for_booking(equipment=equipment, company=company)
-            _book(booking, by=by, now=now)
-    except IntegrityError as exc:
-        if _is_overlap_violation(exc):
-            raise _overlap() from None
-        raise
+    with _booking_transaction():
+        _lock_for_booking(equipment=equipment, company=company)
+        _book(booking, by=by, now=now)
     return booking
 
 
@@ -472,26 +468,33 @@ def booking_request(
         booker = User.objects.filter(pk=user, is_active=True).first()
         if booker is None:
             raise ValidationError({"user": _("No such person.")})
+    with _booking_transaction():
+        found, the_company = selectors.equipment_to_book(by, equipment, company=company, lock=True)
+        if found is None:
+            raise ValidationError({"equipment": _("No such equipment.")})
+        # Whether the booker is in the company's team is the booking's rule (`not_member`).
+        if the_company is None:
+            raise ValidationError({"company": _("No such company.")})
+        booking = _new_booking(
+            equipment=found, user=booker, company=the_company, starts_at=starts_at, ends_at=ends_at,
+            purpose=purpose, by=by, now=now,
+        )  # fmt: skip
+        if found.lab.weekly_quota_hours:
+            _lock_company_for_quota(the_company)
+        _book(booking, by=by, now=now)
+    return booking
+
+
+@contextmanager
+def _booking_transaction():
+    """The booking's transaction; the exclusion constraint's refusal (PostgreSQL) becomes `overlap`."""
     try:
         with transaction.atomic():
-            found, the_company = selectors.equipment_to_book(by, equipment, company=company, lock=True)
-            if found is None:
-                raise ValidationError({"equipment": _("No such equipment.")})
-            # Whether the booker is in the company's team is the booking's rule (`not_member`).
-            if the_company is None:
-                raise ValidationError({"company": _("No such company.")})
-            booking = _new_booking(
-                equipment=found, user=booker, company=the_company, starts_at=starts_at, ends_at=ends_at,
-                purpose=purpose, by=by, now=now,
-            )  # fmt: skip
-            if found.lab.weekly_quota_hours:
-                _lock_company_for_quota(the_company)
-            _book(booking, by=by, now=now)
+            yield
     except IntegrityError as exc:
         if _is_overlap_violation(exc):
             raise _overlap() from None
         raise
-    return booking
 
 
 def _new_booking(
