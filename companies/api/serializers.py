@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from incubator.api.fields import StrictCharField, StrictEmailField
-from incubator.api.serializers import ModelSerializer
+from incubator.api.serializers import ModelSerializer, Serializer
 from incubator.models import Site
 
 from ..choices import DesignationKind, Exchange, MemberRole, Sector
@@ -48,18 +48,18 @@ class MembershipSerializer(ModelSerializer):
         read_only_fields = ["company", "user", "joined_at"]
 
 
-class MembershipInviteSerializer(serializers.Serializer):
+class MembershipInviteSerializer(Serializer):
     company = serializers.IntegerField(min_value=1)
     email = StrictEmailField()
     full_name = StrictCharField(required=False, allow_blank=True, max_length=150, default="")
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
 
 
-class MembershipRoleSerializer(serializers.Serializer):
+class MembershipRoleSerializer(Serializer):
     role = serializers.ChoiceField(choices=MemberRole.choices)
 
 
-class FounderSerializer(serializers.Serializer):
+class FounderSerializer(Serializer):
     name = StrictCharField(max_length=150)
     email = StrictEmailField()
 
@@ -98,7 +98,7 @@ class AdmissionSerializer(ModelSerializer):
         ]
 
 
-class AdmissionCreateSerializer(serializers.Serializer):
+class AdmissionCreateSerializer(Serializer):
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.filter(is_active=True))
     team_name = StrictCharField(max_length=200)
     project_summary = StrictCharField(max_length=5000)
@@ -109,12 +109,12 @@ class AdmissionCreateSerializer(serializers.Serializer):
     needs_lab = serializers.BooleanField(default=False)
 
 
-class AdmissionAcceptSerializer(serializers.Serializer):
+class AdmissionAcceptSerializer(Serializer):
     company_name = StrictCharField(max_length=200, required=False, allow_blank=True)
     starts_on = serializers.DateField(required=False)
 
 
-class AdmissionRejectSerializer(serializers.Serializer):
+class AdmissionRejectSerializer(Serializer):
     reason = StrictCharField(max_length=2000, label=_("Reason"))
 
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from companies.choices import DesignationKind, Sector
 from companies.selectors import companies_visible_to
 from incubator.api.fields import StrictCharField
+from incubator.api.serializers import Serializer
 
 from .. import selectors
 from ..choices import IntroductionStatus, InvestmentRound
@@ -123,7 +124,7 @@ class VisibleChoicesMixin:
             self.fields[name].queryset = selector(user)
 
 
-class FundingApplicationCreateSerializer(VisibleChoicesMixin, serializers.Serializer):
+class FundingApplicationCreateSerializer(VisibleChoicesMixin, Serializer):
     company = serializers.PrimaryKeyRelatedField(queryset=companies_visible_to(None))
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
     requested_amount = StrictDecimalField(**POSITIVE_MONEY)
@@ -133,19 +134,19 @@ class FundingApplicationCreateSerializer(VisibleChoicesMixin, serializers.Serial
     visible_querysets = {"company": companies_visible_to, "programme": selectors.programmes_visible_to}
 
 
-class FundingApplicationUpdateSerializer(serializers.Serializer):
+class FundingApplicationUpdateSerializer(Serializer):
     requested_amount = StrictDecimalField(**POSITIVE_MONEY, required=False)
     purpose = StrictCharField(max_length=5000, required=False)
 
 
-class ApproveSerializer(serializers.Serializer):
+class ApproveSerializer(Serializer):
     approved_amount = StrictDecimalField(
         **POSITIVE_MONEY, required=False, help_text=_("Defaults to the amount requested.")
     )
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(Serializer):
     note = StrictCharField(max_length=2000, help_text=_("The reason the company is given."))
 
 
@@ -173,7 +174,7 @@ class DisbursementSerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
-class DisbursementCreateSerializer(VisibleChoicesMixin, serializers.Serializer):
+class DisbursementCreateSerializer(VisibleChoicesMixin, Serializer):
     application = serializers.PrimaryKeyRelatedField(queryset=FundingApplication.objects.none())
     amount = StrictDecimalField(**POSITIVE_MONEY)
     due_on = serializers.DateField()
@@ -184,7 +185,7 @@ class DisbursementCreateSerializer(VisibleChoicesMixin, serializers.Serializer):
     visible_querysets = {"application": selectors.applications_visible_to}
 
 
-class DisbursementPaySerializer(serializers.Serializer):
+class DisbursementPaySerializer(Serializer):
     paid_on = serializers.DateField()
     reference = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
 
@@ -263,7 +264,7 @@ class IntroductionSerializer(StrictModelSerializer):
         return introduction.notes if selectors.sees_centre_notes(_user(self)) else ""
 
 
-class IntroductionCreateSerializer(VisibleChoicesMixin, serializers.Serializer):
+class IntroductionCreateSerializer(VisibleChoicesMixin, Serializer):
     company = serializers.PrimaryKeyRelatedField(queryset=companies_visible_to(None))
     sponsor = serializers.PrimaryKeyRelatedField(queryset=Sponsor.objects.none())
     message = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -271,7 +272,7 @@ class IntroductionCreateSerializer(VisibleChoicesMixin, serializers.Serializer):
     visible_querysets = {"company": companies_visible_to, "sponsor": selectors.sponsors_visible_to}
 
 
-class IntroductionAdvanceSerializer(serializers.Serializer):
+class IntroductionAdvanceSerializer(Serializer):
     status = serializers.ChoiceField(choices=IntroductionStatus.choices)
     on = serializers.DateField(required=False, help_text=_("When it happened; today by default."))
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -280,7 +281,7 @@ class IntroductionAdvanceSerializer(serializers.Serializer):
     investors = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class IntroductionNoteSerializer(serializers.Serializer):
+class IntroductionNoteSerializer(Serializer):
     note = StrictCharField(max_length=2000)
 
 
@@ -307,7 +308,7 @@ class InvestmentSerializer(StrictModelSerializer):
 # --- The ledger and the totals -------------------------------------------------------
 
 
-class LedgerSummarySerializer(serializers.Serializer):
+class LedgerSummarySerializer(Serializer):
     company = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     awarded = StrictDecimalField(**MONEY)
@@ -315,7 +316,7 @@ class LedgerSummarySerializer(serializers.Serializer):
     invested = StrictDecimalField(**MONEY)
 
 
-class LedgerEntrySerializer(serializers.Serializer):
+class LedgerEntrySerializer(Serializer):
     on = serializers.DateField()
     kind = serializers.ChoiceField(
         choices=[("award", "award"), ("disbursement", "disbursement"), ("investment", "investment")]
@@ -327,20 +328,20 @@ class LedgerEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk", help_text=_("The application, disbursement or investment."))
 
 
-class LedgerYearSerializer(serializers.Serializer):
+class LedgerYearSerializer(Serializer):
     year = serializers.IntegerField()
     awarded = StrictDecimalField(**MONEY)
     disbursed = StrictDecimalField(**MONEY)
     invested = StrictDecimalField(**MONEY)
 
 
-class LedgerLevelSerializer(serializers.Serializer):
+class LedgerLevelSerializer(Serializer):
     level = serializers.CharField()
     awarded = StrictDecimalField(**MONEY)
     disbursed = StrictDecimalField(**MONEY)
 
 
-class LedgerSerializer(serializers.Serializer):
+class LedgerSerializer(Serializer):
     company = serializers.IntegerField(source="company.pk")
     name = serializers.CharField(source="company.name")
     awarded = StrictDecimalField(**MONEY)
@@ -352,7 +353,7 @@ class LedgerSerializer(serializers.Serializer):
     entries = LedgerEntrySerializer(many=True)
 
 
-class TotalsRowSerializer(serializers.Serializer):
+class TotalsRowSerializer(Serializer):
     key = serializers.CharField(allow_null=True, help_text=_("Programme or site id, level, or year."))
     label = serializers.CharField(allow_blank=True)
     applications = serializers.IntegerField()
@@ -361,7 +362,7 @@ class TotalsRowSerializer(serializers.Serializer):
     disbursed_amount = StrictDecimalField(**MONEY)
 
 
-class FundingTotalsSerializer(serializers.Serializer):
+class FundingTotalsSerializer(Serializer):
     year = serializers.IntegerField(allow_null=True)
     approved_amount = StrictDecimalField(**MONEY)
     disbursed_amount = StrictDecimalField(**MONEY)
@@ -371,5 +372,5 @@ class FundingTotalsSerializer(serializers.Serializer):
     by_site = TotalsRowSerializer(many=True)
 
 
-class TotalsQuerySerializer(serializers.Serializer):
+class TotalsQuerySerializer(Serializer):
     year = serializers.IntegerField(required=False, min_value=1990, max_value=2100)

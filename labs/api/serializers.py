@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from incubator.api.fields import StrictCharField
-from incubator.api.serializers import ModelSerializer
+from incubator.api.serializers import ModelSerializer, Serializer
 
 from ..choices import BookingStatus, EquipmentKind
 from ..models import Closure, Equipment, Lab, OpeningHours, Training
@@ -85,7 +85,7 @@ class TrainingSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class TrainingCreateSerializer(serializers.Serializer):
+class TrainingCreateSerializer(Serializer):
     user = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=EquipmentKind.choices)
     granted_on = serializers.DateField(required=False, validators=[_within_years])
@@ -93,7 +93,7 @@ class TrainingCreateSerializer(serializers.Serializer):
     note = StrictCharField(required=False, allow_blank=True, max_length=200, default="", trim_whitespace=False)
 
 
-class BookingSerializer(serializers.Serializer):
+class BookingSerializer(Serializer):
     """A booking as the API shows it; read-only.
 
     Declared field by field rather than derived from the model: it answers every booking
@@ -148,7 +148,7 @@ def booking_data(booking) -> dict:
     }
 
 
-class BookingCreateSerializer(serializers.Serializer):
+class BookingCreateSerializer(Serializer):
     equipment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     company = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=_("A company of the booker's."))
     user = serializers.IntegerField(
@@ -162,11 +162,11 @@ class BookingCreateSerializer(serializers.Serializer):
     purpose = StrictCharField(required=False, allow_blank=True, max_length=300, default="", trim_whitespace=False)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(Serializer):
     reason = StrictCharField(required=False, allow_blank=True, max_length=300, default="", trim_whitespace=False)
 
 
-class PeriodQuerySerializer(serializers.Serializer):
+class PeriodQuerySerializer(Serializer):
     """`from` and `to`, both days included."""
 
     start = serializers.DateField(
@@ -199,7 +199,7 @@ class UtilisationQuerySerializer(PeriodQuerySerializer):
     max_days = 366
 
 
-class IntervalSerializer(serializers.Serializer):
+class IntervalSerializer(Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
 
@@ -210,7 +210,7 @@ class BusySerializer(IntervalSerializer):
     status = serializers.CharField(allow_blank=True, help_text=_("Only for bookings you may see."))
 
 
-class AvailabilitySerializer(serializers.Serializer):
+class AvailabilitySerializer(Serializer):
     equipment = serializers.IntegerField()
     start = serializers.DateField()
     end = serializers.DateField()
@@ -230,7 +230,7 @@ class AvailabilitySerializer(serializers.Serializer):
         return fields
 
 
-class UsageSerializer(serializers.Serializer):
+class UsageSerializer(Serializer):
     id = serializers.IntegerField(allow_null=True)
     name = serializers.CharField()
     parent = serializers.IntegerField(allow_null=True, help_text=_("The lab of equipment, the site of a lab."))
@@ -241,7 +241,7 @@ class UsageSerializer(serializers.Serializer):
     used_share = serializers.DecimalField(max_digits=6, decimal_places=3, allow_null=True)
 
 
-class UtilisationSerializer(serializers.Serializer):
+class UtilisationSerializer(Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     total = UsageSerializer()

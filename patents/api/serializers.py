@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from companies.models import Company
 from incubator.api.fields import StrictCharField
-from incubator.api.serializers import ModelSerializer
+from incubator.api.serializers import ModelSerializer, Serializer
 
 from .. import rules
 from ..choices import EventKind, FeeReduction, FilingKind, FilingStatus
@@ -66,7 +66,7 @@ class FilingSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class FilingWriteSerializer(serializers.Serializer):
+class FilingWriteSerializer(Serializer):
     """The facts of a filing a person records; the status follows from the events."""
 
     title = StrictCharField(max_length=300)
@@ -101,7 +101,7 @@ class FilingUpdateSerializer(FilingWriteSerializer):
     kind = serializers.ChoiceField(choices=FilingKind.choices, required=False)
 
 
-class FilingEventCreateSerializer(serializers.Serializer):
+class FilingEventCreateSerializer(Serializer):
     kind = serializers.ChoiceField(choices=EventKind.choices)
     on = serializers.DateField()
     time_limit = serializers.DateField(required=False, allow_null=True)
@@ -150,5 +150,5 @@ class DeadlineSerializer(ModelSerializer):
         return str(rules.RULES[deadline.rule].consequence)
 
 
-class DeadlineWaiveSerializer(serializers.Serializer):
+class DeadlineWaiveSerializer(Serializer):
     reason = StrictCharField(max_length=2000)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from incubator.api.serializers import ModelSerializer
+from incubator.api.serializers import ModelSerializer, Serializer
 
 from ..choices import ExportFormat
 from ..models import ReportExport
@@ -42,7 +42,7 @@ class ReportExportSerializer(ModelSerializer):
         return reverse("report-download", args=[export.pk])
 
 
-class ReportExportCreateSerializer(serializers.Serializer):
+class ReportExportCreateSerializer(Serializer):
     start = serializers.DateField(label=_("First day"))
     end = serializers.DateField(label=_("Last day"), help_text=_("Included; not after today."))
     site = serializers.IntegerField(

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from companies.models import Company
 from incubator.api.fields import StrictCharField
-from incubator.api.serializers import ModelSerializer
+from incubator.api.serializers import ModelSerializer, Serializer
 
 from ..choices import SpaceKind, SubsidyKind
 from ..models import AREA, DATE_VALIDATORS, MAX_DESKS, MONEY, Allocation, Space, SpaceRequest
@@ -37,7 +37,7 @@ class SpaceUpdateSerializer(SpaceSerializer):
         read_only_fields = ["site"]
 
 
-class OccupancySerializer(serializers.Serializer):
+class OccupancySerializer(Serializer):
     site = serializers.IntegerField(source="site.pk", allow_null=True, help_text=_("Empty for the total."))
     on = serializers.DateField()
     spaces = serializers.IntegerField()
@@ -55,13 +55,13 @@ class OccupancySerializer(serializers.Serializer):
     desk_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
 
 
-class OccupancyReportSerializer(serializers.Serializer):
+class OccupancyReportSerializer(Serializer):
     on = serializers.DateField()
     sites = OccupancySerializer(many=True)
     total = OccupancySerializer()
 
 
-class OccupancyQuerySerializer(serializers.Serializer):
+class OccupancyQuerySerializer(Serializer):
     on = _date(required=False, help_text=_("The day; today when absent."))
     site = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
@@ -70,7 +70,7 @@ class AvailabilityQuerySerializer(OccupancyQuerySerializer):
     kind = serializers.ChoiceField(choices=SpaceKind.choices, required=False)
 
 
-class SpaceAvailabilitySerializer(serializers.Serializer):
+class SpaceAvailabilitySerializer(Serializer):
     space = serializers.IntegerField(source="space.pk")
     site = serializers.IntegerField(source="space.site_id")
     code = serializers.CharField(source="space.code")
@@ -114,7 +114,7 @@ class AllocationSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class AllocationCreateSerializer(serializers.Serializer):
+class AllocationCreateSerializer(Serializer):
     space = serializers.PrimaryKeyRelatedField(queryset=Space.objects.none())
     company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.none())
     starts_on = _date()
@@ -128,22 +128,22 @@ class AllocationCreateSerializer(serializers.Serializer):
     note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class AllocationTermsSerializer(serializers.Serializer):
+class AllocationTermsSerializer(Serializer):
     monthly_rent = _money(required=False)
     subsidy_kind = serializers.ChoiceField(choices=SubsidyKind.choices, required=False)
     subsidy_value = _money(required=False)
     note = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
-class AllocationEndSerializer(serializers.Serializer):
+class AllocationEndSerializer(Serializer):
     ends_on = _date(help_text=_("The first day the space is free again."))
 
 
-class AllocationExtendSerializer(serializers.Serializer):
+class AllocationExtendSerializer(Serializer):
     ends_on = _date(allow_null=True, help_text=_("The new end; null for open-ended."))
 
 
-class AllocationMoveSerializer(serializers.Serializer):
+class AllocationMoveSerializer(Serializer):
     space = serializers.PrimaryKeyRelatedField(queryset=Space.objects.none())
     on = _date(help_text=_("The first day in the new space."))
     desks = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_DESKS)
@@ -178,7 +178,7 @@ class SpaceRequestSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class SpaceRequestCreateSerializer(serializers.Serializer):
+class SpaceRequestCreateSerializer(Serializer):
     company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.none())
     kind = serializers.ChoiceField(choices=SpaceKind.choices)
     desks = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DESKS, default=0)
@@ -187,7 +187,7 @@ class SpaceRequestCreateSerializer(serializers.Serializer):
     reason = StrictCharField(max_length=2000)
 
 
-class SpaceRequestOfferSerializer(serializers.Serializer):
+class SpaceRequestOfferSerializer(Serializer):
     space = serializers.PrimaryKeyRelatedField(queryset=Space.objects.none())
     starts_on = _date(required=False, allow_null=True)
     ends_on = _date(required=False, allow_null=True)
@@ -198,5 +198,5 @@ class SpaceRequestOfferSerializer(serializers.Serializer):
     note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class SpaceRequestDeclineSerializer(serializers.Serializer):
+class SpaceRequestDeclineSerializer(Serializer):
     reason = StrictCharField(max_length=2000)
