@@ -32,7 +32,8 @@ class Serializer(serializers.Serializer):
     say) that copying cost more than the validation itself. A copy only needs its own binding
     (name, parent, source), which `copy.copy` gives; fields that hold other fields (a list's
     child, a many-valued relation, a nested serializer) are still deep-copied, so that no two
-    instances share a bound child.
+    instances share a bound child. Copies share their validators' list, which DRF's fields
+    only write in their constructors.
     """
 
     def get_fields(self):
